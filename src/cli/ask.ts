@@ -1,0 +1,113 @@
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { EngineResult, Lang } from '../engine/types.js';
+import { translator } from '../i18n.js';
+import { LANGS } from '../knowledge/schema.js';
+import { buildReply, renderText } from '../render/reply.js';
+import { type AppContext, createAppContext } from './context.js';
+
+/** One line of `ask --jsonl` / `ask --json` output. */
+export interface AskRecord {
+  lang: Lang;
+  detected: Lang | null;
+  matched: boolean;
+  id: string | null;
+  score: number | null;
+  answer: string;
+  suggestions: string[];
+}
+
+const isLang = (value: unknown): value is Lang =>
+  typeof value === 'string' && (LANGS as readonly string[]).includes(value);
+
+/** The JSON record for one question: exactly what a chat user would be told, plus the match data. */
+export function askRecord(context: AppContext, text: string, lang?: Lang): AskRecord {
+  const result: EngineResult = context.engine.ask(text, { lang });
+  const view = buildReply(result, context.engine, translator(context.i18n, result.lang));
+  return {
+    lang: result.lang,
+    detected: result.detected,
+    matched: result.kind === 'answer',
+    id: result.kind === 'answer' ? result.entry.id : null,
+    score: result.score,
+    answer: renderText(view),
+    suggestions:
+      result.kind === 'answer' ? result.alternatives.map((r) => r.id) : result.suggestions.map((r) => r.id),
+  };
+}
+
+/** Parses one --jsonl input line into a question, or explains what is wrong with it. */
+export function parseJsonlLine(line: string): { text: string; lang?: Lang } | { error: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { error: 'not valid JSON' };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { error: 'expected a JSON object like {"text": "...", "lang": "ru"}' };
+  }
+  const { text, lang } = value as { text?: unknown; lang?: unknown };
+  if (typeof text !== 'string') return { error: '"text" must be a string' };
+  if (lang !== undefined && lang !== null && !isLang(lang))
+    return { error: '"lang" must be one of zh, ru, en' };
+  return isLang(lang) ? { text, lang } : { text };
+}
+
+const USAGE = 'usage: ask [--lang zh|ru|en] [--json] "question"   |   ask --jsonl < questions.jsonl';
+
+/** The batch CLI: one question from the arguments, or JSON lines from stdin. Returns the exit code. */
+export async function runAsk(argv: string[], context?: AppContext): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  const parse = (a: string[]) =>
+    parseArgs({
+      args: a,
+      allowPositionals: true,
+      options: {
+        lang: { type: 'string' },
+        json: { type: 'boolean' },
+        jsonl: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  try {
+    args = parse(argv);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = args;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (values.lang !== undefined && !isLang(values.lang)) {
+    process.stderr.write(`--lang must be one of zh, ru, en (got "${values.lang}")\n`);
+    return 2;
+  }
+  const ctx = context ?? createAppContext();
+
+  if (values.jsonl) {
+    const lines = createInterface({
+      input: process.stdin,
+      crlfDelay: Number.POSITIVE_INFINITY,
+      terminal: false,
+    });
+    for await (const line of lines) {
+      if (!line.trim()) continue;
+      const parsed = parseJsonlLine(line);
+      const out = 'error' in parsed ? parsed : askRecord(ctx, parsed.text, parsed.lang ?? values.lang);
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    }
+    return 0;
+  }
+
+  const question = positionals.join(' ').trim();
+  if (!question) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  const record = askRecord(ctx, question, values.lang);
+  process.stdout.write(values.json ? `${JSON.stringify(record)}\n` : `${record.answer}\n`);
+  return 0;
+}

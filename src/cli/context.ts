@@ -1,0 +1,17 @@
+import { createEngine } from '../engine/engine.js';
+import type { Engine } from '../engine/types.js';
+import { createI18n } from '../i18n.js';
+import { loadKnowledge } from '../knowledge/load.js';
+
+/** What every adapter needs: the engine over the shipped knowledge base and the UI strings. */
+export interface AppContext {
+  engine: Engine;
+  i18n: ReturnType<typeof createI18n>;
+  entryCount: number;
+}
+
+/** Loads the shipped knowledge base and locales and builds the engine. */
+export function createAppContext(knowledgeDir?: string): AppContext {
+  const kb = loadKnowledge(knowledgeDir);
+  return { engine: createEngine(kb), i18n: createI18n(), entryCount: kb.entries.length };
+}

@@ -1,0 +1,71 @@
+import type { KnowledgeBase } from '../knowledge/load.js';
+import type { Lang } from '../knowledge/schema.js';
+import { detectLanguage } from '../language/detect.js';
+import { createTokenizer } from '../language/tokenize.js';
+import { createMatcher, type Ranked } from './matcher.js';
+import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
+import type { AskOptions, Engine, EngineResult, EntryRef } from './types.js';
+
+/** Reply language when there is no choice, no telling language and no fallback. */
+export const DEFAULT_LANG: Lang = 'en';
+
+/** Builds the answer engine over a loaded knowledge base. */
+export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOptions> = {}): Engine {
+  const options: MatcherOptions = { ...DEFAULT_MATCHER_OPTIONS, ...overrides };
+  const tokenizer = createTokenizer(kb.lexicon);
+  const matcher = createMatcher(kb.entries, tokenizer, options);
+
+  const detect = (text: string) =>
+    detectLanguage(text.slice(0, options.maxQueryLength), tokenizer.isStopword);
+  const ref = (r: Ranked, lang: Lang): EntryRef => ({
+    id: r.entry.id,
+    title: r.entry.i18n[lang].title,
+    score: r.score,
+  });
+
+  function prepare(text: string, askOptions: AskOptions) {
+    const question = text.slice(0, options.maxQueryLength);
+    const detected = detect(question);
+    const lang = askOptions.lang ?? detected ?? askOptions.fallbackLang ?? DEFAULT_LANG;
+    return { question, detected, lang, ...matcher.rank(question) };
+  }
+
+  return {
+    detect,
+    topics: kb.topics,
+    entry: (id) => kb.byId.get(id),
+
+    ask(text, askOptions = {}): EngineResult {
+      const { detected, lang, ranked, meaningfulTerms } = prepare(text, askOptions);
+      const best = ranked[0];
+      const score = best ? Number(best.score.toFixed(4)) : null;
+      const base = { lang, detected, score };
+      if (!best || best.score < options.suggestThreshold) {
+        return { ...base, kind: 'notFound', suggestions: [] };
+      }
+      const threshold =
+        meaningfulTerms <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
+      if (best.score >= threshold) {
+        const alternatives = ranked
+          .slice(1, options.maxSuggestions)
+          .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin)
+          .map((r) => ref(r, lang));
+        return { ...base, kind: 'answer', entry: best.entry, alternatives };
+      }
+      const suggestions = ranked
+        .slice(0, options.maxSuggestions)
+        .filter((r) => r.score >= options.suggestThreshold)
+        .map((r) => ref(r, lang));
+      return { ...base, kind: 'suggestions', suggestions };
+    },
+
+    search(text, { limit = 5, ...askOptions } = {}) {
+      const { lang, ranked } = prepare(text, askOptions);
+      const hits = ranked
+        .filter((r) => r.score >= options.suggestThreshold)
+        .slice(0, limit)
+        .map((r) => ref(r, lang));
+      return { lang, hits };
+    },
+  };
+}

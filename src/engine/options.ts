@@ -1,0 +1,45 @@
+/** Every tunable of the matcher, documented in one place; DEFAULT_MATCHER_OPTIONS holds the defaults. */
+export interface MatcherOptions {
+  /** Confidence at or above which the best entry is given as the answer. */
+  answerThreshold: number;
+  /** Confidence at or above which entries are offered as "did you mean" (below: "I don't know"). */
+  suggestThreshold: number;
+  /** Queries with at most this many meaningful terms are "short" and use shortAnswerThreshold. */
+  shortQueryTerms: number;
+  /** Answer threshold for short queries: one word matches many things, so ask for a closer match. */
+  shortAnswerThreshold: number;
+  /** How many "did you mean" entries at most. */
+  maxSuggestions: number;
+  /** Runners-up within this distance of the best answer are offered alongside it. */
+  alternativeMargin: number;
+  /** How much the share of the question that matched counts against the share of the entry's question. */
+  queryCoverageExponent: number;
+  /** Weight of the best single alternate question vs. the entry's whole vocabulary. */
+  bestQuestionWeight: number;
+  /** Fuse.js threshold for a misspelt word to count as a known one (0 exact .. 1 anything). */
+  fuzzyThreshold: number;
+  /** Words shorter than this are never fuzzy-matched (too many neighbours). */
+  fuzzyMinLength: number;
+  /** A Chinese bigram the knowledge base has never seen weighs this share of an unknown word. */
+  unknownHanWeight: number;
+  /** Small bonus that breaks ties in favour of overview entries for broad questions. */
+  overviewBonus: number;
+  /** Characters of a question that are read; the rest is cut before matching. */
+  maxQueryLength: number;
+}
+
+export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
+  answerThreshold: 0.5,
+  suggestThreshold: 0.28,
+  shortQueryTerms: 1,
+  shortAnswerThreshold: 0.6,
+  maxSuggestions: 3,
+  alternativeMargin: 0.05,
+  queryCoverageExponent: 0.75,
+  bestQuestionWeight: 0.75,
+  fuzzyThreshold: 0.34,
+  fuzzyMinLength: 4,
+  unknownHanWeight: 0.5,
+  overviewBonus: 0.01,
+  maxQueryLength: 1000,
+});

@@ -1,0 +1,52 @@
+import type { Entry, Lang, Topic } from '../knowledge/schema.js';
+
+export type { Entry, Lang, Topic };
+
+/** What the caller knows about the reply language. */
+export interface AskOptions {
+  /** The user's explicit choice; wins over everything. */
+  lang?: Lang;
+  /** Used when there is no explicit choice and the question's language cannot be told (e.g. "?!"). */
+  fallbackLang?: Lang;
+}
+
+/** A reference to an entry, localized for the reply. */
+export interface EntryRef {
+  id: string;
+  title: string;
+  score: number;
+}
+
+interface ResultBase {
+  /** The language the reply is in. */
+  lang: Lang;
+  /** The question's language, or null when it has no letters to tell by. */
+  detected: Lang | null;
+  /** The best match's confidence in [0, 1], or null when nothing matched at all. */
+  score: number | null;
+}
+
+/** The engine's reply: pure data, no Telegram and no formatting. */
+export type EngineResult =
+  | (ResultBase & {
+      kind: 'answer';
+      entry: Entry;
+      /** Close runners-up worth offering as well (may be empty). */
+      alternatives: EntryRef[];
+    })
+  | (ResultBase & { kind: 'suggestions'; suggestions: EntryRef[] })
+  | (ResultBase & { kind: 'notFound'; suggestions: EntryRef[] });
+
+/** The answer engine: pure, synchronous, knows nothing of Telegram. */
+export interface Engine {
+  /** Answers one question. */
+  ask(text: string, options?: AskOptions): EngineResult;
+  /** The best entries for a query, best first (for inline mode); empty when nothing is relevant. */
+  search(text: string, options?: AskOptions & { limit?: number }): { lang: Lang; hits: EntryRef[] };
+  /** The question's language, or null when it cannot be told. */
+  detect(text: string): Lang | null;
+  /** The entry with this id, if any. */
+  entry(id: string): Entry | undefined;
+  /** Topics in menu order. */
+  readonly topics: readonly Topic[];
+}

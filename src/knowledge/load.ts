@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { z } from 'zod';
+import { type Entry, entrySchema, type Lexicon, lexiconSchema, type Topic, topicsSchema } from './schema.js';
+
+/** The shipped knowledge base folder (knowledge/ at the repository root). */
+export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge', import.meta.url));
+
+/** Topic id of entries that are small talk rather than facts; not listed in topics.json. */
+export const CHITCHAT_TOPIC = 'chitchat';
+
+/** The loaded, validated knowledge base. */
+export interface KnowledgeBase {
+  entries: Entry[];
+  byId: ReadonlyMap<string, Entry>;
+  topics: Topic[];
+  lexicon: Lexicon;
+}
+
+/** A knowledge file that cannot be used; the message names the file, the JSON path and what was expected. */
+export class KnowledgeError extends Error {
+  override name = 'KnowledgeError';
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i === 0 ? '' : '.'}${String(p)}`))
+    .join('');
+}
+
+function parseFile<T extends z.ZodType>(file: string, schema: T): z.output<T> {
+  const shown = relative(process.cwd(), file) || file;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new KnowledgeError(`${shown}: cannot read as JSON: ${reason}`);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const where = issue ? formatPath(issue.path) : '(root)';
+    throw new KnowledgeError(`${shown}: at ${where}: ${issue?.message ?? 'invalid'}`);
+  }
+  return parsed.data;
+}
+
+/** Loads and validates knowledge/ (entries/*.json, topics.json, lexicon.json); throws KnowledgeError. */
+export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBase {
+  const root = resolve(dir);
+  const entriesDir = join(root, 'entries');
+  let files: string[];
+  try {
+    files = readdirSync(entriesDir)
+      .filter((f) => f.endsWith('.json'))
+      .sort();
+  } catch {
+    throw new KnowledgeError(`${entriesDir}: cannot read the entries folder`);
+  }
+  if (files.length === 0) throw new KnowledgeError(`${entriesDir}: no entries (*.json) found`);
+
+  const byId = new Map<string, Entry>();
+  const fileOf = new Map<string, string>();
+  for (const f of files) {
+    const file = join(entriesDir, f);
+    const entry = parseFile(file, entrySchema);
+    const shown = relative(process.cwd(), file) || file;
+    if (basename(f, '.json') !== entry.id) {
+      throw new KnowledgeError(`${shown}: at id: must match the file name ("${basename(f, '.json')}")`);
+    }
+    const other = fileOf.get(entry.id);
+    if (other) throw new KnowledgeError(`${shown}: at id: "${entry.id}" is already used by ${other}`);
+    byId.set(entry.id, entry);
+    fileOf.set(entry.id, shown);
+  }
+
+  const topicsFile = join(root, 'topics.json');
+  const topics = parseFile(topicsFile, topicsSchema);
+  const lexicon = parseFile(join(root, 'lexicon.json'), lexiconSchema);
+  const topicIds = new Set(topics.map((t) => t.id));
+
+  for (const entry of byId.values()) {
+    const shown = fileOf.get(entry.id) ?? entry.id;
+    if (entry.topic !== CHITCHAT_TOPIC && !topicIds.has(entry.topic)) {
+      throw new KnowledgeError(`${shown}: at topic: "${entry.topic}" is not a topic in topics.json`);
+    }
+    entry.related.forEach((id, i) => {
+      if (!byId.has(id)) throw new KnowledgeError(`${shown}: at related[${i}]: no entry has the id "${id}"`);
+    });
+  }
+  topics.forEach((topic, i) => {
+    if (!byId.has(topic.entry)) {
+      const shown = relative(process.cwd(), topicsFile) || topicsFile;
+      throw new KnowledgeError(`${shown}: at [${i}].entry: no entry has the id "${topic.entry}"`);
+    }
+  });
+
+  return { entries: [...byId.values()], byId, topics, lexicon };
+}

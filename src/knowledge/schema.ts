@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** The three languages the bot speaks. */
+export const LANGS = ['zh', 'ru', 'en'] as const;
+export type Lang = (typeof LANGS)[number];
+export const langSchema = z.enum(LANGS);
+
+const nonEmpty = z.string().trim().min(1, 'must be a non-empty string');
+const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'must be a kebab-case slug like "forum-date"');
+
+/** One language's side of an entry: what users may ask, and the answer. */
+export const localizedEntrySchema = z.strictObject({
+  /** Short label for buttons and "did you mean" lists (at most 40 characters). */
+  title: nonEmpty.max(40, 'must be at most 40 characters (it labels a button)'),
+  /** Alternate questions users might ask, in this language. */
+  questions: z.array(nonEmpty).min(3, 'needs at least 3 alternate questions'),
+  /** Keywords and short phrases (names, terms) that point to this entry. */
+  keywords: z.array(nonEmpty).default([]),
+  /** The complete, self-contained answer (plain text, paragraphs separated by a blank line). */
+  answer: nonEmpty.max(3500, 'must be at most 3500 characters so it fits one Telegram message'),
+});
+export type LocalizedEntry = z.infer<typeof localizedEntrySchema>;
+
+/** One knowledge entry, as stored in knowledge/entries/<id>.json. */
+export const entrySchema = z.strictObject({
+  id: slug,
+  topic: slug,
+  kind: z.enum(['fact', 'overview', 'chitchat']).default('fact'),
+  /** Ids of entries worth offering as follow-ups. */
+  related: z.array(slug).default([]),
+  /** The article sentence(s) the answer comes from, quoted verbatim (empty only for chit-chat). */
+  source: z.array(nonEmpty).default([]),
+  /** Whether the answer is about the venue, so the bot also sends a map pin. */
+  venue: z.boolean().default(false),
+  i18n: z.strictObject({ zh: localizedEntrySchema, ru: localizedEntrySchema, en: localizedEntrySchema }),
+});
+export type Entry = z.infer<typeof entrySchema>;
+
+/** knowledge/topics.json: the topics in menu order, each with its overview entry and labels. */
+export const topicsSchema = z.array(
+  z.strictObject({
+    id: slug,
+    /** The entry that answers the topic as a whole (shown by /topics buttons). */
+    entry: slug,
+    label: z.strictObject({ zh: nonEmpty, ru: nonEmpty, en: nonEmpty }),
+  }),
+);
+export type Topic = z.infer<typeof topicsSchema>[number];
+
+/** knowledge/lexicon.json: language data the matcher uses. */
+export const lexiconSchema = z.strictObject({
+  /** Words that carry no meaning for matching, per language (after normalisation). */
+  stopwords: z.strictObject({ zh: z.array(nonEmpty), ru: z.array(nonEmpty), en: z.array(nonEmpty) }),
+  /**
+   * Groups of words and phrases that mean the same thing across languages and spellings
+   * (e.g. Beijing / Пекин / 北京). Each group is folded to one concept when matching.
+   */
+  synonyms: z.array(z.array(nonEmpty).min(2, 'a synonym group needs at least 2 members')),
+});
+export type Lexicon = z.infer<typeof lexiconSchema>;

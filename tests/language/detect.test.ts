@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+import { detectLanguage } from '../../src/language/detect.js';
+import { createTokenizer } from '../../src/language/tokenize.js';
+
+const { isStopword } = createTokenizer(loadKnowledge().lexicon);
+const detect = (text: string) => detectLanguage(text, isStopword);
+
+describe('detectLanguage', () => {
+  it.each([
+    ['when did the forum open?', 'en'],
+    ['когда открылся форум', 'ru'],
+    ['论坛什么时候开幕', 'zh'],
+    ['論壇什麼時候開幕', 'zh'],
+    ['RSL和NLC签了什么', 'zh'],
+    ['что сказал Zhang Hanhui', 'ru'],
+    ['what did Любимова say about libraries', 'en'],
+    ['zhang hanhui', 'en'],
+  ] as const)('%s -> %s', (text, lang) => {
+    expect(detect(text)).toBe(lang);
+  });
+
+  it('is null when there is nothing to tell by', () => {
+    for (const text of ['', '   ', '???', '2025', '🙂👍']) expect(detect(text)).toBeNull();
+  });
+});
