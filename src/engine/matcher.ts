@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import type { Entry } from '../knowledge/schema.js';
+import { pinyinKey } from '../language/pinyin.js';
 import type { Term, Tokenizer } from '../language/tokenize.js';
 import type { MatcherOptions } from './options.js';
 
@@ -91,7 +92,15 @@ export function createMatcher(
     );
   }
 
+  // Chinese typos are mostly homophones: a bigram the index lacks is looked up by its pinyin.
+  const byPinyin = new Map<string, string>();
+  for (const t of entryFreq.keys()) if (/^\p{Script=Han}+$/u.test(t)) byPinyin.set(pinyinKey(t), t);
+
   function correct(term: Term): { known: string; factor: number } | null {
+    if (term.kind === 'han') {
+      const known = byPinyin.get(pinyinKey(term.text));
+      return known ? { known, factor: options.homophoneFactor } : null;
+    }
     if (term.kind !== 'word' || term.text.length < options.fuzzyMinLength) return null;
     let best: { known: string; factor: number } | null = null;
     for (let len = term.text.length - 2; len <= term.text.length + 2; len++) {

@@ -18,6 +18,8 @@ export interface MatcherOptions {
   bestQuestionWeight: number;
   /** Fuse.js threshold for a misspelt word to count as a known one (0 exact .. 1 anything). */
   fuzzyThreshold: number;
+  /** How much a Chinese bigram matched only by its pinyin (a homophone typo) counts. */
+  homophoneFactor: number;
   /** Words shorter than this are never fuzzy-matched (too many neighbours). */
   fuzzyMinLength: number;
   /** A Chinese bigram the knowledge base has never seen weighs this share of an unknown word. */
@@ -39,6 +41,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   bestQuestionWeight: 0.75,
   fuzzyThreshold: 0.34,
   fuzzyMinLength: 4,
+  homophoneFactor: 0.85,
   unknownHanWeight: 0.5,
   overviewBonus: 0.01,
   maxQueryLength: 1000,

@@ -1,25 +1,35 @@
 import type { Lang } from '../knowledge/schema.js';
 import { normalizeText } from './normalize.js';
 
-const HAN = /\p{Script=Han}/gu;
+const HAN_RUN = /\p{Script=Han}+/gu;
 const WORDS = /\p{Script=Cyrillic}+|\p{Script=Latin}+/gu;
 const CYRILLIC = /^\p{Script=Cyrillic}/u;
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-/** How much a word counts towards its language when telling the language of mixed text. */
+/** How much each kind of evidence counts when telling the language of mixed text. */
 export interface DetectWeights {
-  /** Weight of one Chinese character (one character carries about as much as a short word). */
+  /** A function word (stopword) of a language: the grammar of a sentence tells its language best. */
+  functionWord: number;
+  /** One Chinese character (one character carries about as much as a short word's letters). */
   han: number;
-  /** Latin words in Chinese or Russian text are usually names, so they count for less. */
-  latinWord: number;
-  /** A function word (stopword) is strong evidence of its language. */
-  stopwordBonus: number;
+  /** One letter of a Latin word: in Chinese or Russian text Latin words are mostly names, so less. */
+  latinLetter: number;
+  /** One Cyrillic letter. */
+  cyrillicLetter: number;
 }
 
-export const DEFAULT_DETECT_WEIGHTS: DetectWeights = { han: 2.5, latinWord: 0.7, stopwordBonus: 2 };
+export const DEFAULT_DETECT_WEIGHTS: DetectWeights = {
+  functionWord: 10,
+  han: 2.5,
+  latinLetter: 0.7,
+  cyrillicLetter: 1,
+};
 
 /**
- * The language of a question from its scripts and function words: Chinese characters, Cyrillic and
- * Latin letters are counted (Latin less, as names), function words count double. Null when no letters.
+ * The language of a question. Function words decide (in "Alexeyeva 是谁" or "что сказал Zhang Hanhui"
+ * the names are borrowed, the grammar is not); letters and characters by script break ties and decide
+ * keyword-only questions; next to Chinese or Russian text, Latin words are names and do not count
+ * unless they bring more English function words than the rest brings of its own. Null when the text has no letters at all.
  */
 export function detectLanguage(
   text: string,
@@ -27,12 +37,23 @@ export function detectLanguage(
   weights: DetectWeights = DEFAULT_DETECT_WEIGHTS,
 ): Lang | null {
   const normalized = normalizeText(text);
-  const score: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
-  score.zh = (normalized.match(HAN)?.length ?? 0) * weights.han;
+  const letters: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
+  const functionWords: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
+  for (const [run] of normalized.matchAll(HAN_RUN)) {
+    letters.zh += [...run].length * weights.han;
+    for (const { segment } of segmenter.segment(run)) if (isStopword(segment, 'zh')) functionWords.zh += 1;
+  }
   for (const [word] of normalized.matchAll(WORDS)) {
     const lang: Lang = CYRILLIC.test(word) ? 'ru' : 'en';
-    const bonus = isStopword(word, lang) ? weights.stopwordBonus : 1;
-    score[lang] += word.length * bonus * (lang === 'en' ? weights.latinWord : 1);
+    letters[lang] += word.length * (lang === 'en' ? weights.latinLetter : weights.cyrillicLetter);
+    if (isStopword(word, lang)) functionWords[lang] += 1;
+  }
+  // Next to Chinese or Russian, Latin words are borrowed names unless English grammar outweighs theirs.
+  const other = Math.max(functionWords.zh, functionWords.ru);
+  if ((letters.zh > 0 || letters.ru > 0) && functionWords.en <= other) letters.en = 0;
+  const score: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
+  for (const lang of ['zh', 'ru', 'en'] as const) {
+    score[lang] = letters[lang] > 0 ? letters[lang] + functionWords[lang] * weights.functionWord : 0;
   }
   let best: Lang | null = null;
   for (const lang of ['zh', 'ru', 'en'] as const) {
