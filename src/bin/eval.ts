@@ -1,5 +1,5 @@
-import { createEngine } from '../engine/engine.js';
 import { evaluate, formatReport, loadEvalSet } from '../cli/eval.js';
+import { createEngine } from '../engine/engine.js';
 import { loadKnowledge } from '../knowledge/load.js';
 
 const json = process.argv.includes('--json');

@@ -35,7 +35,9 @@ export const DEFAULT_EVAL_DIR = join(DEFAULT_KNOWLEDGE_DIR, 'eval');
 /** Reads every knowledge/eval/*.jsonl file; a bad line fails with the file and line number. */
 export function loadEvalSet(dir: string = DEFAULT_EVAL_DIR): (EvalCase & { file: string })[] {
   const cases: (EvalCase & { file: string })[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.jsonl')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
     readFileSync(join(dir, file), 'utf8')
       .split('\n')
       .forEach((line, i) => {
@@ -129,13 +131,17 @@ export function evaluate(engine: Engine, cases: readonly EvalCase[]): EvalReport
     }
   }
   if ((rate(reply) ?? 0) < EVAL_TARGETS.replyLanguage) failures.push('reply-language accuracy below 1');
-  if ((rate(far) ?? 0) < EVAL_TARGETS.farRejection) failures.push(`far rejection below ${EVAL_TARGETS.farRejection}`);
-  if ((rate(near) ?? 0) < EVAL_TARGETS.nearRejection) failures.push(`near rejection below ${EVAL_TARGETS.nearRejection}`);
+  if ((rate(far) ?? 0) < EVAL_TARGETS.farRejection)
+    failures.push(`far rejection below ${EVAL_TARGETS.farRejection}`);
+  if ((rate(near) ?? 0) < EVAL_TARGETS.nearRejection)
+    failures.push(`near rejection below ${EVAL_TARGETS.nearRejection}`);
 
   return {
     cases: cases.length,
     inScope,
-    byKind: Object.fromEntries([...perKind].sort().map(([k, t]) => [k, { accuracy: rate(t), total: t.total }])),
+    byKind: Object.fromEntries(
+      [...perKind].sort().map(([k, t]) => [k, { accuracy: rate(t), total: t.total }]),
+    ),
     replyLanguage: { accuracy: rate(reply), total: reply.total },
     rejection: { far: rate(far), near: rate(near), farTotal: far.total, nearTotal: near.total },
     misses,
@@ -148,10 +154,16 @@ const pct = (x: number | null) => (x === null ? '   -  ' : `${(x * 100).toFixed(
 
 /** The human-readable table `npm run eval` prints. */
 export function formatReport(report: EvalReport): string {
-  const out: string[] = [`Evaluation: ${report.cases} cases`, '', 'In-scope top-1 accuracy by reply language:'];
-  for (const [lang, v] of Object.entries(report.inScope)) out.push(`  ${lang.padEnd(14)} ${pct(v.accuracy)}  (${v.total})`);
+  const out: string[] = [
+    `Evaluation: ${report.cases} cases`,
+    '',
+    'In-scope top-1 accuracy by reply language:',
+  ];
+  for (const [lang, v] of Object.entries(report.inScope))
+    out.push(`  ${lang.padEnd(14)} ${pct(v.accuracy)}  (${v.total})`);
   out.push('', 'By kind of question (top-1, or rejection for oos-*):');
-  for (const [kind, v] of Object.entries(report.byKind)) out.push(`  ${kind.padEnd(14)} ${pct(v.accuracy)}  (${v.total})`);
+  for (const [kind, v] of Object.entries(report.byKind))
+    out.push(`  ${kind.padEnd(14)} ${pct(v.accuracy)}  (${v.total})`);
   out.push(
     '',
     `Reply language:       ${pct(report.replyLanguage.accuracy)}  (${report.replyLanguage.total})`,
@@ -162,7 +174,9 @@ export function formatReport(report: EvalReport): string {
   );
   for (const m of report.misses) {
     const lang = m.lang ? ` [lang ${m.lang}]` : '';
-    out.push(`  [${m.kind}] ${m.text}${lang}\n      expected ${m.expected ?? '(none)'}, got ${m.got ?? m.gotKind} (score ${m.score})`);
+    out.push(
+      `  [${m.kind}] ${m.text}${lang}\n      expected ${m.expected ?? '(none)'}, got ${m.got ?? m.gotKind} (score ${m.score})`,
+    );
   }
   out.push('', report.pass ? 'PASS: every target met.' : `FAIL: ${report.failures.join('; ')}`);
   return out.join('\n');

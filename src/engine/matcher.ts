@@ -61,7 +61,6 @@ export function createMatcher(
     }
   });
 
-  // IDF over entries, not docs: a word in every question of one entry is still specific to it.
   const entryFreq = new Map<string, number>();
   for (const terms of entryTerms) for (const t of terms) entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
   const n = entries.length;
@@ -73,13 +72,23 @@ export function createMatcher(
     (docs[d] as Doc).weight = terms.reduce((sum, t) => sum + (weightOf.get(t) ?? 0), 0);
   });
 
+  // Typos are corrected before synonyms are folded, against every term the knowledge base spells:
+  // those of its questions and keywords and those inside synonym phrases ("wehn" -> "when" -> ~when).
+  const spelled = new Set<string>(tokenizer.phraseTerms);
+  for (const entry of entries) {
+    for (const side of Object.values(entry.i18n)) {
+      for (const text of [side.title, ...side.questions, ...side.keywords]) {
+        for (const t of tokenizer.split(text)) spelled.add(t.text);
+      }
+    }
+  }
+
   // Fuse.js per script and word length, so a misspelt word is compared with words of about its size.
   const buckets = new Map<string, Fuse<string>>();
   const bucketKey = (word: string, len: number) => `${/^[a-z]/.test(word) ? 'l' : 'c'}${len}`;
   const byBucket = new Map<string, string[]>();
-  for (const t of entryFreq.keys()) {
-    if (!/^[\p{L}]+$/u.test(t) || /\p{Script=Han}/u.test(t) || t.length < options.fuzzyMinLength - 1)
-      continue;
+  for (const t of spelled) {
+    if (!/^\p{L}+$/u.test(t) || /\p{Script=Han}/u.test(t) || t.length < options.fuzzyMinLength - 1) continue;
     const key = bucketKey(t, t.length);
     const list = byBucket.get(key) ?? [];
     list.push(t);
@@ -94,19 +103,20 @@ export function createMatcher(
 
   // Chinese typos are mostly homophones: a bigram the index lacks is looked up by its pinyin.
   const byPinyin = new Map<string, string>();
-  for (const t of entryFreq.keys()) if (/^\p{Script=Han}+$/u.test(t)) byPinyin.set(pinyinKey(t), t);
+  for (const t of spelled) if (/^\p{Script=Han}+$/u.test(t)) byPinyin.set(pinyinKey(t), t);
 
-  function correct(term: Term): { known: string; factor: number } | null {
+  function correct(term: Term): Term {
+    if (spelled.has(term.text)) return term;
     if (term.kind === 'han') {
       const known = byPinyin.get(pinyinKey(term.text));
-      return known ? { known, factor: options.homophoneFactor } : null;
+      return known ? { ...term, text: known, factor: options.homophoneFactor } : term;
     }
-    if (term.kind !== 'word' || term.text.length < options.fuzzyMinLength) return null;
-    let best: { known: string; factor: number } | null = null;
+    if (term.kind !== 'word' || term.text.length < options.fuzzyMinLength) return term;
+    let best: Term = term;
     for (let len = term.text.length - 2; len <= term.text.length + 2; len++) {
       const hit = buckets.get(bucketKey(term.text, len))?.search(term.text, { limit: 1 })[0];
-      if (hit && hit.score !== undefined && (!best || 1 - hit.score > best.factor)) {
-        best = { known: hit.item, factor: 1 - hit.score };
+      if (hit && hit.score !== undefined && 1 - hit.score > (best.factor ?? 0)) {
+        best = { ...term, text: hit.item, factor: 1 - hit.score };
       }
     }
     return best;
@@ -115,18 +125,12 @@ export function createMatcher(
   function queryTerms(text: string): QueryTerm[] {
     const seen = new Set<string>();
     const out: QueryTerm[] = [];
-    for (const term of tokenizer.terms(text)) {
+    for (const term of tokenizer.fold(tokenizer.split(text).map(correct))) {
       if (seen.has(term.text)) continue;
       seen.add(term.text);
       const w = weightOf.get(term.text);
       if (w !== undefined) {
-        out.push({ known: term.text, weight: w, factor: 1 });
-        continue;
-      }
-      const fixed = correct(term);
-      if (fixed && !seen.has(fixed.known)) {
-        seen.add(fixed.known);
-        out.push({ known: fixed.known, weight: weightOf.get(fixed.known) ?? 0, factor: fixed.factor });
+        out.push({ known: term.text, weight: w, factor: term.factor ?? 1 });
       } else {
         const weight = term.kind === 'han' ? unknownWeight * options.unknownHanWeight : unknownWeight;
         out.push({ known: null, weight, factor: 0 });

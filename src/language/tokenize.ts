@@ -8,6 +8,8 @@ export interface Term {
   text: string;
   /** Where the term came from; fuzzy matching only applies to alphabetic words. */
   kind: 'word' | 'number' | 'han' | 'concept';
+  /** How sure we are of the term: 1, or less when it is a guessed correction of a typo. */
+  factor?: number;
 }
 
 /** Prefix of concept terms, which stand for a whole synonym group. */
@@ -23,6 +25,12 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 /** Turns text into matching terms: normalise, split by script, drop stopwords, stem, fold synonyms. */
 export interface Tokenizer {
   terms(text: string): Term[];
+  /** The terms before synonym folding (where typo correction happens). */
+  split(text: string): Term[];
+  /** Folds synonym phrases into concept terms; a concept is as sure as its least sure part. */
+  fold(terms: Term[]): Term[];
+  /** Every term that occurs in a synonym phrase (part of the known vocabulary). */
+  readonly phraseTerms: ReadonlySet<string>;
   /** Stopword test on a normalised surface word (used by language detection). */
   isStopword(word: string, lang: Lang): boolean;
 }
@@ -84,7 +92,12 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       const candidates = byFirst.get((terms[i] as Term).text);
       const hit = candidates?.find((p) => p.seq.every((s, k) => terms[i + k]?.text === s));
       if (hit) {
-        out.push({ text: hit.concept, kind: 'concept' });
+        const parts = terms.slice(i, i + hit.seq.length);
+        out.push({
+          text: hit.concept,
+          kind: 'concept',
+          factor: Math.min(...parts.map((t) => t.factor ?? 1)),
+        });
         i += hit.seq.length;
       } else {
         out.push(terms[i] as Term);
@@ -96,6 +109,9 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
 
   return {
     terms: (text) => fold(base(text)),
+    split: base,
+    fold,
+    phraseTerms: new Set(phrases.flatMap((p) => p.seq)),
     isStopword: (word, lang) => stop[lang].has(word),
   };
 }
