@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
+import { runBot } from './bot/run.js';
 import { runTerminal } from './cli/terminal.js';
+import { type Config, ConfigError, createConfig } from './config.js';
 
 /** Entry point: the only place that reads process.env and may exit. */
 async function main(): Promise<void> {
@@ -11,8 +13,22 @@ async function main(): Promise<void> {
     return;
   }
   // BOT: the Telegram bot takes over here (issue 3).
-  process.stderr.write('BOT_TOKEN is set, but the Telegram bot is not part of this build yet.\n');
-  process.exitCode = 1;
+  let config: Config;
+  try {
+    config = createConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  try {
+    await runBot(config);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    // Telegraf hides the token in URLs already; this also covers anything else that might echo it.
+    process.stderr.write(`The bot could not run: ${reason.replaceAll(config.token, '[REDACTED]')}\n`);
+    process.exit(1);
+  }
 }
 
 await main();

@@ -54,7 +54,8 @@ export function parseJsonlLine(line: string): { text: string; lang?: Lang } | { 
   return isLang(lang) ? { text, lang } : { text };
 }
 
-const USAGE = 'usage: ask [--lang zh|ru|en] [--json] "question"   |   ask --jsonl < questions.jsonl';
+const USAGE =
+  'usage: ask [--lang zh|ru|en] [--json] [--explain] "question"   |   ask --jsonl < questions.jsonl';
 
 /** The batch CLI: one question from the arguments, or JSON lines from stdin. Returns the exit code. */
 export async function runAsk(argv: string[], context?: AppContext): Promise<number> {
@@ -66,6 +67,7 @@ export async function runAsk(argv: string[], context?: AppContext): Promise<numb
       options: {
         lang: { type: 'string' },
         json: { type: 'boolean' },
+        explain: { type: 'boolean' },
         jsonl: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -106,6 +108,16 @@ export async function runAsk(argv: string[], context?: AppContext): Promise<numb
   if (!question) {
     process.stderr.write(`${USAGE}\n`);
     return 2;
+  }
+  if (values.explain) {
+    const { terms, ranked } = ctx.engine.explain(question);
+    const shown = terms.map(
+      (t) =>
+        `${t.text}${t.known ? '' : '?'} w=${t.weight.toFixed(2)}${t.factor < 1 ? ` x${t.factor.toFixed(2)}` : ''}`,
+    );
+    process.stdout.write(
+      `terms: ${shown.join(' | ')}\n${ranked.map((r) => `  ${r.score.toFixed(3)} ${r.id}`).join('\n')}\n`,
+    );
   }
   const record = askRecord(ctx, question, values.lang);
   process.stdout.write(values.json ? `${JSON.stringify(record)}\n` : `${record.answer}\n`);

@@ -36,7 +36,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     entry: (id) => kb.byId.get(id),
 
     ask(text, askOptions = {}): EngineResult {
-      const { detected, lang, ranked, meaningfulTerms } = prepare(text, askOptions);
+      const { detected, lang, ranked, terms } = prepare(text, askOptions);
       const best = ranked[0];
       const score = best ? Number(best.score.toFixed(4)) : null;
       const base = { lang, detected, score };
@@ -44,8 +44,11 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
         return { ...base, kind: 'notFound', suggestions: [] };
       }
       const threshold =
-        meaningfulTerms <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
-      if (best.score >= threshold) {
+        terms.length <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
+      const second = ranked[1]?.score ?? 0;
+      const clearWinner =
+        best.score >= options.marginThreshold && best.score - second >= options.answerMargin;
+      if (best.score >= threshold || clearWinner) {
         const alternatives = ranked
           .slice(1, options.maxSuggestions)
           .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin)
@@ -57,6 +60,11 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
         .filter((r) => r.score >= options.suggestThreshold)
         .map((r) => ref(r, lang));
       return { ...base, kind: 'suggestions', suggestions };
+    },
+
+    explain(text, limit = 5) {
+      const { lang, ranked, terms } = prepare(text, {});
+      return { terms, ranked: ranked.slice(0, limit).map((r) => ref(r, lang)) };
     },
 
     search(text, { limit = 5, ...askOptions } = {}) {

@@ -1,7 +1,13 @@
 /** Every tunable of the matcher, documented in one place; DEFAULT_MATCHER_OPTIONS holds the defaults. */
-export interface MatcherOptions {
+import type { SpellingOptions } from '../language/spelling.js';
+
+export interface MatcherOptions extends SpellingOptions {
   /** Confidence at or above which the best entry is given as the answer. */
   answerThreshold: number;
+  /** A best entry this far ahead of the runner-up is answered even below answerThreshold... */
+  answerMargin: number;
+  /** ...as long as its confidence is at least this. */
+  marginThreshold: number;
   /** Confidence at or above which entries are offered as "did you mean" (below: "I don't know"). */
   suggestThreshold: number;
   /** Queries with at most this many meaningful terms are "short" and use shortAnswerThreshold. */
@@ -16,12 +22,8 @@ export interface MatcherOptions {
   queryCoverageExponent: number;
   /** Weight of the best single alternate question vs. the entry's whole vocabulary. */
   bestQuestionWeight: number;
-  /** Fuse.js threshold for a misspelt word to count as a known one (0 exact .. 1 anything). */
-  fuzzyThreshold: number;
-  /** How much a Chinese bigram matched only by its pinyin (a homophone typo) counts. */
-  homophoneFactor: number;
-  /** Words shorter than this are never fuzzy-matched (too many neighbours). */
-  fuzzyMinLength: number;
+  /** Weight of a word no entry uses, as a multiple of the rarest known word's: it counts against a match. */
+  unknownWeight: number;
   /** A Chinese bigram the knowledge base has never seen weighs this share of an unknown word. */
   unknownHanWeight: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
@@ -32,6 +34,8 @@ export interface MatcherOptions {
 
 export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   answerThreshold: 0.5,
+  answerMargin: 0.1,
+  marginThreshold: 0.4,
   suggestThreshold: 0.28,
   shortQueryTerms: 1,
   shortAnswerThreshold: 0.6,
@@ -41,7 +45,10 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   bestQuestionWeight: 0.75,
   fuzzyThreshold: 0.34,
   fuzzyMinLength: 4,
+  twoEditsMinLength: 8,
+  editFactor: 0.85,
   homophoneFactor: 0.85,
+  unknownWeight: 1.2,
   unknownHanWeight: 0.5,
   overviewBonus: 0.01,
   maxQueryLength: 1000,

@@ -1,6 +1,7 @@
 import type { Entry, Lang, Topic } from '../knowledge/schema.js';
+import type { QueryTerm } from './matcher.js';
 
-export type { Entry, Lang, Topic };
+export type { Entry, Lang, QueryTerm, Topic };
 
 /** What the caller knows about the reply language. */
 export interface AskOptions {
@@ -43,6 +44,8 @@ export interface Engine {
   ask(text: string, options?: AskOptions): EngineResult;
   /** The best entries for a query, best first (for inline mode); empty when nothing is relevant. */
   search(text: string, options?: AskOptions & { limit?: number }): { lang: Lang; hits: EntryRef[] };
+  /** Why the engine answers as it does: the question's terms as the index sees them and the top entries. */
+  explain(text: string, limit?: number): { terms: QueryTerm[]; ranked: EntryRef[] };
   /** The question's language, or null when it cannot be told. */
   detect(text: string): Lang | null;
   /** The entry with this id, if any. */

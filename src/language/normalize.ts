@@ -1,6 +1,8 @@
 import * as OpenCC from 'opencc-js/t2cn';
 
 const HAN = /\p{Script=Han}/u;
+// Markup people paste or type around a question (<b>, </i>, <script>, &amp;) is not part of it.
+const MARKUP = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>|&(?:[a-z]+|#\d+|#x[0-9a-f]+);/gi;
 // Zero-width and bidi controls, other control characters: invisible, never meaningful for matching.
 const INVISIBLE = /[\p{Cc}\p{Cf}\u{FFFD}]/gu;
 // Lone surrogates cannot be normalised; drop them before anything else.
@@ -18,9 +20,13 @@ export function toSimplified(text: string): string {
 
 /**
  * Folds what should not matter for matching: Unicode compatibility forms (NFKC: full-width letters,
- * ligatures), case, ё/е, Traditional vs Simplified Chinese, invisible characters.
+ * ligatures), case, ё/е, Traditional vs Simplified Chinese, invisible characters, pasted HTML tags.
  */
 export function normalizeText(text: string): string {
-  const cleaned = text.replace(LONE_SURROGATE, '').normalize('NFKC').replace(INVISIBLE, ' ');
+  const cleaned = text
+    .replace(LONE_SURROGATE, '')
+    .normalize('NFKC')
+    .replace(INVISIBLE, ' ')
+    .replace(MARKUP, ' ');
   return toSimplified(cleaned).toLowerCase().replace(/ё/g, 'е');
 }

@@ -6,11 +6,16 @@ import { normalizeText } from './normalize.js';
 /** A matching unit: a stemmed word, a number, a Chinese bigram or a folded synonym concept. */
 export interface Term {
   text: string;
-  /** Where the term came from; fuzzy matching only applies to alphabetic words. */
   kind: 'word' | 'number' | 'han' | 'concept';
-  /** How sure we are of the term: 1, or less when it is a guessed correction of a typo. */
-  factor?: number;
+  /** How sure we are of the term: 1, or less when it comes from a guessed correction of a typo. */
+  factor: number;
 }
+
+/**
+ * Corrects a piece of the question the knowledge base does not spell: a normalised Latin or Cyrillic
+ * surface word (before stemming), or a Chinese bigram. Null leaves it as it is.
+ */
+export type Corrector = (piece: string, kind: 'word' | 'han') => { text: string; factor: number } | null;
 
 /** Prefix of concept terms, which stand for a whole synonym group. */
 export const CONCEPT_PREFIX = '~';
@@ -22,17 +27,15 @@ const LATIN_RUN = /^\p{Script=Latin}/u;
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-/** Turns text into matching terms: normalise, split by script, drop stopwords, stem, fold synonyms. */
+/** Turns text into matching terms: normalise, split by script, correct, drop stopwords, stem, fold synonyms. */
 export interface Tokenizer {
-  terms(text: string): Term[];
-  /** The terms before synonym folding (where typo correction happens). */
-  split(text: string): Term[];
-  /** Folds synonym phrases into concept terms; a concept is as sure as its least sure part. */
-  fold(terms: Term[]): Term[];
-  /** Every term that occurs in a synonym phrase (part of the known vocabulary). */
-  readonly phraseTerms: ReadonlySet<string>;
+  terms(text: string, correct?: Corrector): Term[];
+  /** The pieces a corrector may be asked about (surface words and Chinese bigrams), for building its vocabulary. */
+  pieces(text: string): { piece: string; kind: 'word' | 'han' }[];
   /** Stopword test on a normalised surface word (used by language detection). */
   isStopword(word: string, lang: Lang): boolean;
+  /** Every synonym phrase as written in the lexicon (part of the known vocabulary). */
+  readonly phrases: readonly string[];
 }
 
 /** Builds the tokenizer for a lexicon (stopwords and synonym groups). */
@@ -47,22 +50,26 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     en: new Set([...stop.en].map(stemEnglish)),
   };
 
-  function base(text: string): Term[] {
+  function alphabetic(word: string, factor: number, out: Term[]): void {
+    const lang = CYRILLIC_RUN.test(word) ? 'ru' : 'en';
+    if (stop[lang].has(word)) return;
+    const stem = lang === 'ru' ? stemRussian(word) : stemEnglish(word);
+    if (!stopStems[lang].has(stem)) out.push({ text: stem, kind: 'word', factor });
+  }
+
+  function split(text: string, correct?: Corrector): Term[] {
     const out: Term[] = [];
-    for (const match of normalizeText(text).matchAll(WORD)) {
-      const word = match[0];
+    for (const [word] of normalizeText(text).matchAll(WORD)) {
       if (HAN_RUN.test(word)) {
-        hanTerms(word, stop.zh, out);
-      } else if (CYRILLIC_RUN.test(word)) {
-        if (stop.ru.has(word)) continue;
-        const stem = stemRussian(word);
-        if (!stopStems.ru.has(stem)) out.push({ text: stem, kind: 'word' });
-      } else if (LATIN_RUN.test(word)) {
-        if (stop.en.has(word)) continue;
-        const stem = stemEnglish(word);
-        if (!stopStems.en.has(stem)) out.push({ text: stem, kind: 'word' });
+        for (const bigram of hanPieces(word, stop.zh)) {
+          const fixed = correct?.(bigram, 'han');
+          out.push({ text: fixed?.text ?? bigram, kind: 'han', factor: fixed?.factor ?? 1 });
+        }
+      } else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) {
+        const fixed = correct?.(word, 'word');
+        alphabetic(fixed?.text ?? word, fixed?.factor ?? 1, out);
       } else {
-        out.push({ text: String(Number.parseInt(word, 10)), kind: 'number' });
+        out.push({ text: String(Number.parseInt(word, 10)), kind: 'number', factor: 1 });
       }
     }
     return out;
@@ -70,13 +77,13 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
 
   // Each synonym group becomes one concept; phrases are matched on term sequences, longest first.
   const phrases: { seq: string[]; concept: string }[] = [];
-  lexicon.synonyms.forEach((group) => {
+  for (const group of lexicon.synonyms) {
     const concept = `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`;
     for (const member of group) {
-      const seq = base(member).map((t) => t.text);
+      const seq = split(member).map((t) => t.text);
       if (seq.length > 0) phrases.push({ seq, concept });
     }
-  });
+  }
   phrases.sort((a, b) => b.seq.length - a.seq.length);
   const byFirst = new Map<string, typeof phrases>();
   for (const p of phrases) {
@@ -93,11 +100,7 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       const hit = candidates?.find((p) => p.seq.every((s, k) => terms[i + k]?.text === s));
       if (hit) {
         const parts = terms.slice(i, i + hit.seq.length);
-        out.push({
-          text: hit.concept,
-          kind: 'concept',
-          factor: Math.min(...parts.map((t) => t.factor ?? 1)),
-        });
+        out.push({ text: hit.concept, kind: 'concept', factor: Math.min(...parts.map((t) => t.factor)) });
         i += hit.seq.length;
       } else {
         out.push(terms[i] as Term);
@@ -108,11 +111,18 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   }
 
   return {
-    terms: (text) => fold(base(text)),
-    split: base,
-    fold,
-    phraseTerms: new Set(phrases.flatMap((p) => p.seq)),
+    terms: (text, correct) => fold(split(text, correct)),
+    pieces(text) {
+      const out: { piece: string; kind: 'word' | 'han' }[] = [];
+      for (const [word] of normalizeText(text).matchAll(WORD)) {
+        if (HAN_RUN.test(word))
+          for (const piece of hanPieces(word, stop.zh)) out.push({ piece, kind: 'han' });
+        else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) out.push({ piece: word, kind: 'word' });
+      }
+      return out;
+    },
     isStopword: (word, lang) => stop[lang].has(word),
+    phrases: lexicon.synonyms.flat(),
   };
 }
 
@@ -120,12 +130,13 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
  * Chinese: the segmenter's words, minus stopwords, regrouped into runs that are indexed as character
  * bigrams (robust to segmentation differences and one wrong character); a lone character stays a unigram.
  */
-function hanTerms(run: string, stop: ReadonlySet<string>, out: Term[]): void {
+function hanPieces(run: string, stop: ReadonlySet<string>): string[] {
+  const out: string[] = [];
   let group = '';
   const flush = () => {
     const chars = [...group];
-    if (chars.length === 1) out.push({ text: group, kind: 'han' });
-    for (let i = 0; i + 1 < chars.length; i++) out.push({ text: `${chars[i]}${chars[i + 1]}`, kind: 'han' });
+    if (chars.length === 1) out.push(group);
+    for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
     group = '';
   };
   for (const { segment } of segmenter.segment(run)) {
@@ -133,4 +144,5 @@ function hanTerms(run: string, stop: ReadonlySet<string>, out: Term[]): void {
     else group += segment;
   }
   flush();
+  return out;
 }

@@ -24,10 +24,9 @@ describe('evaluation data stays separate from the knowledge base', () => {
   });
 
   it('no ranking-table question is one of the knowledge base questions or keywords', () => {
-    const table = JSON.parse(readFileSync(new URL('../engine/ranking-table.json', import.meta.url), 'utf8')) as Record<
-      string,
-      unknown[]
-    >;
+    const table = JSON.parse(
+      readFileSync(new URL('../engine/ranking-table.json', import.meta.url), 'utf8'),
+    ) as Record<string, unknown[]>;
     const questions = Object.values(table)
       .flat()
       .map((row) => (Array.isArray(row) ? String(row[0]) : String(row)));
@@ -42,7 +41,9 @@ describe('evaluation data stays separate from the knowledge base', () => {
   it('has at least 120 in-scope questions per language and 60 out-of-scope', () => {
     const cases = loadEvalSet();
     for (const lang of ['zh', 'ru', 'en']) {
-      expect(cases.filter((c) => c.expect !== null && c.file === `${lang}.jsonl`).length).toBeGreaterThanOrEqual(120);
+      expect(
+        cases.filter((c) => c.expect !== null && c.file === `${lang}.jsonl`).length,
+      ).toBeGreaterThanOrEqual(120);
     }
     expect(cases.filter((c) => c.expect === null).length).toBeGreaterThanOrEqual(60);
   });

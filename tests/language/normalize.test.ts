@@ -15,6 +15,15 @@ describe('normalizeText', () => {
     expect(normalizeText('a\uD800b')).toBe('ab');
   });
 
+  it('drops pasted markup but keeps the words inside it', () => {
+    expect(
+      normalizeText('<b>When</b> did the <script>forum</script> open? &amp; </i>')
+        .split(/\s+/)
+        .filter(Boolean),
+    ).toEqual(['when', 'did', 'the', 'forum', 'open?']);
+    expect(normalizeText('a < b > c')).toBe('a < b > c');
+  });
+
   it('leaves text without Chinese untouched by the converter', () => {
     expect(toSimplified('Пашков дом')).toBe('Пашков дом');
   });

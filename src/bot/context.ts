@@ -1,0 +1,39 @@
+import type { i18n as I18nInstance } from 'i18next';
+import type { Context } from 'telegraf';
+import type { UserFromGetMe } from 'telegraf/types';
+import type { Engine } from '../engine/types.js';
+import type { Translate } from '../i18n.js';
+import type { KnowledgeBase } from '../knowledge/load.js';
+import type { Lang } from '../knowledge/schema.js';
+import type { Logger } from '../logger.js';
+import type { PreferenceStore } from '../store/preferences.js';
+
+/** Everything the bot needs, injected so tests can build a bot with fakes. */
+export interface BotDeps {
+  token: string;
+  /** Bot API base URL (local Bot API server or emulator); api.telegram.org when undefined. */
+  apiRoot?: string | undefined;
+  /** The bot's identity if already known (tests, or after getMe at startup): saves a getMe call. */
+  botInfo?: UserFromGetMe | undefined;
+  engine: Engine;
+  knowledge: KnowledgeBase;
+  store: PreferenceStore;
+  i18n: I18nInstance;
+  logger: Logger;
+  /** Reply language when neither the user, the question nor Telegram's language_code tells one. */
+  defaultLang: Lang;
+}
+
+/** The context every feature sees; the language fields are set by the preferences and locale middleware. */
+export interface BotContext extends Context {
+  /** The user's explicit choice (/lang, its buttons, a deep link), if any. */
+  storedLang: Lang | undefined;
+  /** Telegram's language_code reduced to a language we speak, else the default language. */
+  fallbackLang: Lang;
+  /** The language of this reply, menus and buttons; starts as storedLang ?? fallbackLang. */
+  lang: Lang;
+  /** Translates UI strings into `lang`. */
+  t: Translate;
+  /** Switches `lang` and `t` (e.g. to the language the question was asked in). */
+  useLang(lang: Lang): void;
+}

@@ -1,0 +1,29 @@
+import type { i18n as I18nInstance } from 'i18next';
+import type { Lang } from '../knowledge/schema.js';
+import type { Logger } from '../logger.js';
+import type { BotContext } from './context.js';
+import { escapeHtml } from './html.js';
+import { primaryLang } from './middleware/locale.js';
+
+/**
+ * The bot's error boundary (installed with bot.catch): logs the error with the update id and tells the
+ * user, in their language, that something went wrong. Never throws: telegraf's default handler would.
+ */
+export function createErrorHandler(i18n: I18nInstance, defaultLang: Lang, logger: Logger) {
+  return async (err: unknown, ctx: BotContext): Promise<void> => {
+    const updateId = ctx.update.update_id;
+    logger.error({ err, updateId, updateType: ctx.updateType }, 'error while handling an update');
+    // The locale middleware may not have run (the error may come from before it).
+    const lang = ctx.lang ?? ctx.storedLang ?? primaryLang(ctx.from?.language_code) ?? defaultLang;
+    const apology = i18n.t('errors.internal', { lng: lang });
+    try {
+      if (ctx.callbackQuery) {
+        await ctx.answerCbQuery(apology);
+      } else if (ctx.chat && ctx.message) {
+        await ctx.reply(escapeHtml(apology), { parse_mode: 'HTML' });
+      }
+    } catch (replyError) {
+      logger.warn({ err: replyError, updateId }, 'could not send the apology');
+    }
+  };
+}

@@ -1,0 +1,50 @@
+import { Composer } from 'telegraf';
+import { message } from 'telegraf/filters';
+import { DEFAULT_MATCHER_OPTIONS } from '../../engine/options.js';
+import { buildReply } from '../../render/reply.js';
+import type { BotContext, BotDeps } from '../context.js';
+import { optional, replyText, sendView } from '../reply.js';
+
+/** The command at the start of a message ("/foo@SomeBot rest" -> { name: "foo", to: "SomeBot" }), if any. */
+function leadingCommand(ctx: BotContext): { name: string; to: string | undefined } | undefined {
+  const msg = ctx.message;
+  if (!msg || !('text' in msg)) return undefined;
+  const entity = msg.entities?.[0];
+  if (entity?.type !== 'bot_command' || entity.offset !== 0) return undefined;
+  const [name = '', to] = msg.text.slice(1, entity.length).split('@');
+  return { name, to };
+}
+
+/** Drops "@ThisBot" from a question asked by mentioning the bot in a group. */
+function withoutMention(text: string, username: string): string {
+  return text.replace(new RegExp(`@${username}\\b`, 'gi'), ' ').trim();
+}
+
+/** Text messages: questions go to the engine; commands nobody handled get a hint. */
+export function askFeature({ engine, logger }: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  const { maxQueryLength } = DEFAULT_MATCHER_OPTIONS;
+
+  composer.on(message('text'), async (ctx) => {
+    const command = leadingCommand(ctx);
+    if (command) {
+      // In a group, a bare unknown "/cmd" is probably for another bot: only "/cmd@ThisBot" gets a hint.
+      const forUs = command.to
+        ? command.to.toLowerCase() === ctx.me.toLowerCase()
+        : ctx.chat.type === 'private';
+      if (!forUs) return;
+      return replyText(ctx, ctx.t('bot.unknownCommand', { command: `/${command.name}` }));
+    }
+    const question = withoutMention(ctx.message.text, ctx.me);
+    if (!question) return replyText(ctx, ctx.t('ask.empty'));
+
+    void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
+    const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang });
+    ctx.useLang(result.lang);
+    if (question.length > maxQueryLength) {
+      await replyText(ctx, ctx.t('ask.truncated', { max: maxQueryLength }));
+    }
+    await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger);
+  });
+  return composer;
+}

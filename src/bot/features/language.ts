@@ -1,0 +1,62 @@
+import { Composer, Markup } from 'telegraf';
+import { LANGS, type Lang } from '../../knowledge/schema.js';
+import { onCallback, packCallback } from '../callback-data.js';
+import type { BotContext, BotDeps } from '../context.js';
+import { escapeHtml } from '../html.js';
+import { primaryLang } from '../middleware/locale.js';
+import { rememberLang } from '../middleware/preferences.js';
+import { replyText } from '../reply.js';
+
+/** Reads a language the way users type it: "ru", "RU", "ru-RU", or the language's own name ("Русский"). */
+export function parseLang(
+  value: string | undefined,
+  names?: Readonly<Record<string, Lang>>,
+): Lang | undefined {
+  const text = value?.trim().toLowerCase();
+  if (!text) return undefined;
+  return primaryLang(text) ?? names?.[text];
+}
+
+/** /lang with a keyboard of the three languages, /lang <code>, and the keyboard's buttons. */
+export function languageFeature({ store, i18n, logger }: BotDeps): Composer<BotContext> {
+  const composer = new Composer<BotContext>();
+  // Each language's name as written in every language ("русский", "russian", "俄语"...).
+  const names: Record<string, Lang> = {};
+  for (const ui of LANGS) {
+    for (const lang of LANGS) names[i18n.t(`language.name.${lang}`, { lng: ui }).toLowerCase()] = lang;
+  }
+
+  const keyboard = (ctx: BotContext) =>
+    Markup.inlineKeyboard(
+      LANGS.map((lang) => {
+        const name = ctx.t(`language.name.${lang}`);
+        const label = lang === ctx.storedLang ? ctx.t('language.selected', { name }) : name;
+        return Markup.button.callback(label, packCallback({ type: 'lang', lang }));
+      }),
+    ).reply_markup;
+
+  composer.command('lang', async (ctx) => {
+    const arg = ctx.payload.trim();
+    if (!arg) return replyText(ctx, ctx.t('language.choose'), keyboard(ctx));
+    const lang = parseLang(arg, names);
+    if (!lang) return replyText(ctx, ctx.t('language.unknown', { value: arg }), keyboard(ctx));
+    rememberLang(ctx, store, lang);
+    await replyText(ctx, ctx.t('language.changed'));
+  });
+
+  composer.use(
+    onCallback('lang', async (ctx, { lang }) => {
+      rememberLang(ctx, store, lang);
+      const done = ctx.t('language.changed');
+      await ctx.answerCbQuery(done);
+      try {
+        await ctx.editMessageText(escapeHtml(done), { parse_mode: 'HTML' });
+      } catch (err) {
+        // The keyboard's message may be too old to edit; say it in a new message instead.
+        logger.debug({ err, updateId: ctx.update.update_id }, 'cannot edit the language menu');
+        await replyText(ctx, done);
+      }
+    }),
+  );
+  return composer;
+}

@@ -1,0 +1,20 @@
+import type { MiddlewareFn } from 'telegraf';
+import type { PreferenceStore } from '../../store/preferences.js';
+import type { BotContext } from '../context.js';
+
+/** Loads the user's stored language choice (keyed by from.id, so it also works in groups and inline). */
+export function preferencesMiddleware(store: PreferenceStore): MiddlewareFn<BotContext> {
+  return (ctx, next) => {
+    const userId = ctx.from?.id;
+    ctx.storedLang = userId === undefined ? undefined : store.getLang(userId);
+    return next();
+  };
+}
+
+/** Stores the user's explicit language choice and switches this reply to it. */
+export function rememberLang(ctx: BotContext, store: PreferenceStore, lang: BotContext['lang']): void {
+  const userId = ctx.from?.id;
+  if (userId !== undefined) store.setLang(userId, lang);
+  ctx.storedLang = lang;
+  ctx.useLang(lang);
+}

@@ -1,0 +1,141 @@
+import { z } from 'zod';
+import { LANGS, type Lang } from './knowledge/schema.js';
+
+/** Where the bot keeps its SQLite database when DATA_DIR is not set. */
+export const DEFAULT_DATA_DIR = './data';
+/** Reply language when neither the user, the question nor Telegram tells one. */
+export const DEFAULT_BOT_LANG: Lang = 'en';
+/** Port the webhook server listens on when PORT is not set. */
+export const DEFAULT_PORT = 8080;
+/** Address the webhook server binds to when HOST is not set. */
+export const DEFAULT_HOST = '0.0.0.0';
+/** Path Telegram posts updates to when WEBHOOK_PATH is not set. */
+export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
+/** Log level when LOG_LEVEL is not set. */
+export const DEFAULT_LOG_LEVEL = 'info';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** How updates reach the bot. */
+export type BotMode =
+  | { kind: 'polling' }
+  | {
+      kind: 'webhook';
+      /** Public host name Telegram posts to (https is implied), e.g. "bot.example.org". */
+      domain: string;
+      /** Shared secret Telegram sends in X-Telegram-Bot-Api-Secret-Token; checked on every request. */
+      secret: string;
+      /** Path of the update endpoint, e.g. "/telegram/webhook". */
+      path: string;
+      port: number;
+      host: string;
+    };
+
+/** The validated runtime configuration of the Telegram bot. */
+export interface Config {
+  /** The bot token from @BotFather; never print or log it. */
+  token: string;
+  /** Base URL of the Bot API (a local Bot API server or emulator), or undefined for api.telegram.org. */
+  apiRoot: string | undefined;
+  dataDir: string;
+  defaultLang: Lang;
+  logLevel: LogLevel;
+  mode: BotMode;
+}
+
+/** Configuration that cannot be used; the message names the variable and what was expected. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+// Digits, a colon, then the secret part; real tokens are longer, but local emulators accept short ones.
+const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]+$/;
+// What Telegram accepts for secret_token in setWebhook.
+const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
+const HOST_PATTERN = /^[A-Za-z0-9.-]+(?::\d{1,5})?$/;
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL like "http://127.0.0.1:9000"' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const common = {
+  BOT_TOKEN: z
+    .string({ error: 'is required' })
+    .trim()
+    .regex(
+      TOKEN_PATTERN,
+      'must look like "123456789:AAE..." (digits, a colon, then letters, digits, _ or -)',
+    ),
+  TELEGRAM_API_ROOT: httpUrl.optional(),
+  DATA_DIR: z.string().trim().min(1).default(DEFAULT_DATA_DIR),
+  DEFAULT_LANG: z.enum(LANGS, { error: `must be one of ${LANGS.join(', ')}` }).default(DEFAULT_BOT_LANG),
+  LOG_LEVEL: z
+    .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
+    .default(DEFAULT_LOG_LEVEL),
+};
+
+const pollingSchema = z.object({ ...common, BOT_MODE: z.literal('polling') });
+
+const webhookSchema = z.object({
+  ...common,
+  BOT_MODE: z.literal('webhook'),
+  WEBHOOK_DOMAIN: z
+    .string({ error: 'is required when BOT_MODE=webhook' })
+    .trim()
+    .transform((value) => value.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
+    .pipe(z.string().regex(HOST_PATTERN, 'must be a host name like "bot.example.org"')),
+  WEBHOOK_SECRET: z
+    .string({ error: 'is required when BOT_MODE=webhook' })
+    .regex(SECRET_PATTERN, 'must be 1-256 characters of A-Z, a-z, 0-9, _ or -'),
+  WEBHOOK_PATH: z
+    .string()
+    .regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a URL path starting with "/"')
+    .default(DEFAULT_WEBHOOK_PATH),
+  PORT: z.coerce
+    .number({ error: 'must be a port number' })
+    .int('must be a whole number')
+    .min(1, 'must be between 1 and 65535')
+    .max(65535, 'must be between 1 and 65535')
+    .default(DEFAULT_PORT),
+  HOST: z.string().trim().min(1).default(DEFAULT_HOST),
+});
+
+const envSchema = z.discriminatedUnion('BOT_MODE', [pollingSchema, webhookSchema], {
+  error: 'must be "polling" or "webhook"',
+});
+
+/** Builds the configuration from environment variables; pure, throws ConfigError naming the variable. */
+export function createConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  // An empty variable (e.g. "PORT=" in .env) means "not set".
+  const present = Object.fromEntries(
+    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''),
+  );
+  const parsed = envSchema.safeParse({ BOT_MODE: 'polling', ...present });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path[0] === undefined ? 'environment' : String(issue.path[0]);
+    // Messages are ours or zod's generic ones; they never echo the value, so the token cannot leak.
+    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}`);
+  }
+  const e = parsed.data;
+  const mode: BotMode =
+    e.BOT_MODE === 'webhook'
+      ? {
+          kind: 'webhook',
+          domain: e.WEBHOOK_DOMAIN,
+          secret: e.WEBHOOK_SECRET,
+          path: e.WEBHOOK_PATH,
+          port: e.PORT,
+          host: e.HOST,
+        }
+      : { kind: 'polling' };
+  return {
+    token: e.BOT_TOKEN,
+    apiRoot: e.TELEGRAM_API_ROOT,
+    dataDir: e.DATA_DIR,
+    defaultLang: e.DEFAULT_LANG,
+    logLevel: e.LOG_LEVEL,
+    mode,
+  };
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ConfigError,
+  createConfig,
+  DEFAULT_DATA_DIR,
+  DEFAULT_PORT,
+  DEFAULT_WEBHOOK_PATH,
+} from '../src/config.js';
+
+const TOKEN = '123456789:AAEabc_DEF-ghi';
+const webhook = {
+  BOT_TOKEN: TOKEN,
+  BOT_MODE: 'webhook',
+  WEBHOOK_DOMAIN: 'bot.example.org',
+  WEBHOOK_SECRET: 's3cret',
+};
+
+function errorOf(env: Record<string, string | undefined>): string {
+  try {
+    createConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('createConfig', () => {
+  it('needs only BOT_TOKEN; everything else has defaults', () => {
+    expect(createConfig({ BOT_TOKEN: TOKEN })).toEqual({
+      token: TOKEN,
+      apiRoot: undefined,
+      dataDir: DEFAULT_DATA_DIR,
+      defaultLang: 'en',
+      logLevel: 'info',
+      mode: { kind: 'polling' },
+    });
+  });
+
+  it('accepts the short tokens local emulators use', () => {
+    expect(createConfig({ BOT_TOKEN: '123:abc' }).token).toBe('123:abc');
+  });
+
+  it('reads every variable', () => {
+    const config = createConfig({
+      ...webhook,
+      WEBHOOK_DOMAIN: 'https://bot.example.org/',
+      WEBHOOK_PATH: '/tg/hook',
+      PORT: '3000',
+      HOST: '127.0.0.1',
+      TELEGRAM_API_ROOT: 'http://127.0.0.1:8081/',
+      DATA_DIR: '/var/lib/forum-bot',
+      DEFAULT_LANG: 'zh',
+      LOG_LEVEL: 'debug',
+    });
+    expect(config).toEqual({
+      token: TOKEN,
+      apiRoot: 'http://127.0.0.1:8081',
+      dataDir: '/var/lib/forum-bot',
+      defaultLang: 'zh',
+      logLevel: 'debug',
+      mode: {
+        kind: 'webhook',
+        domain: 'bot.example.org',
+        secret: 's3cret',
+        path: '/tg/hook',
+        port: 3000,
+        host: '127.0.0.1',
+      },
+    });
+  });
+
+  it('treats empty variables as unset', () => {
+    const config = createConfig({ ...webhook, PORT: '', WEBHOOK_PATH: ' ', TELEGRAM_API_ROOT: '' });
+    expect(config.mode).toMatchObject({ port: DEFAULT_PORT, path: DEFAULT_WEBHOOK_PATH });
+    expect(config.apiRoot).toBeUndefined();
+  });
+
+  it.each([
+    [{}, 'Invalid configuration: BOT_TOKEN is required'],
+    [{ BOT_TOKEN: 'not-a-token' }, 'BOT_TOKEN must look like'],
+    [{ BOT_TOKEN: TOKEN, BOT_MODE: 'carrier-pigeon' }, 'BOT_MODE must be "polling" or "webhook"'],
+    [{ BOT_TOKEN: TOKEN, BOT_MODE: 'webhook' }, 'WEBHOOK_DOMAIN is required when BOT_MODE=webhook'],
+    [{ ...webhook, WEBHOOK_SECRET: undefined }, 'WEBHOOK_SECRET is required when BOT_MODE=webhook'],
+    [{ ...webhook, WEBHOOK_SECRET: 'has spaces' }, 'WEBHOOK_SECRET must be 1-256 characters'],
+    [{ ...webhook, PORT: 'eighty' }, 'PORT must be a port number'],
+    [{ ...webhook, PORT: '70000' }, 'PORT must be between 1 and 65535'],
+    [{ ...webhook, WEBHOOK_PATH: 'no-slash' }, 'WEBHOOK_PATH must be a URL path'],
+    [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT must be an http(s) URL'],
+    [{ BOT_TOKEN: TOKEN, DEFAULT_LANG: 'de' }, 'DEFAULT_LANG must be one of zh, ru, en'],
+    [{ BOT_TOKEN: TOKEN, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+  ])('%j fails naming the variable', (env, message) => {
+    expect(errorOf(env)).toContain(message);
+  });
+
+  it('never echoes the token in its message', () => {
+    const secretish = '12345:has spaces and secrets';
+    expect(errorOf({ BOT_TOKEN: secretish })).not.toContain('secrets');
+  });
+});

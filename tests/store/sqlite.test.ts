@@ -1,0 +1,77 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createMemoryPreferenceStore } from '../../src/store/preferences.js';
+import { createSqlitePreferenceStore, DEFAULT_DATABASE_FILE } from '../../src/store/sqlite.js';
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'prefs-'));
+  dirs.push(dir);
+  return dir;
+}
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SQLite preference store', () => {
+  it('remembers a choice across a restart (close and reopen)', () => {
+    const dir = join(tempDir(), 'nested', 'data');
+    const first = createSqlitePreferenceStore(dir);
+    expect(first.getLang(42)).toBeUndefined();
+    first.setLang(42, 'ru');
+    first.setLang(43, 'zh');
+    first.setLang(42, 'en');
+    first.close();
+
+    const second = createSqlitePreferenceStore(dir);
+    expect(second.getLang(42)).toBe('en');
+    expect(second.getLang(43)).toBe('zh');
+    expect(second.getLang(44)).toBeUndefined();
+    second.close();
+  });
+
+  it('keys by Telegram user ids beyond 32 bits', () => {
+    const store = createSqlitePreferenceStore(tempDir());
+    store.setLang(7_654_321_098, 'zh');
+    expect(store.getLang(7_654_321_098)).toBe('zh');
+    expect(store.getLang(7_654_321_099)).toBeUndefined();
+    store.close();
+  });
+
+  it('uses WAL journaling', () => {
+    const dir = tempDir();
+    createSqlitePreferenceStore(dir).close();
+    const db = new Database(join(dir, DEFAULT_DATABASE_FILE), { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('treats a value it does not know as no choice', () => {
+    const dir = tempDir();
+    createSqlitePreferenceStore(dir).close();
+    const db = new Database(join(dir, DEFAULT_DATABASE_FILE));
+    db.prepare('INSERT INTO user_preferences (user_id, lang, updated_at) VALUES (1, ?, 0)').run('klingon');
+    db.close();
+    const store = createSqlitePreferenceStore(dir);
+    expect(store.getLang(1)).toBeUndefined();
+    store.close();
+  });
+
+  it('close() twice is harmless', () => {
+    const store = createSqlitePreferenceStore(tempDir());
+    store.close();
+    expect(() => store.close()).not.toThrow();
+  });
+});
+
+describe('memory preference store', () => {
+  it('remembers per user', () => {
+    const store = createMemoryPreferenceStore();
+    store.setLang(1, 'ru');
+    expect(store.getLang(1)).toBe('ru');
+    expect(store.getLang(2)).toBeUndefined();
+  });
+});
