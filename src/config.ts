@@ -105,6 +105,16 @@ const envSchema = z.discriminatedUnion('BOT_MODE', [pollingSchema, webhookSchema
   error: 'must be "polling" or "webhook"',
 });
 
+/** The terminal chat's configuration (no BOT_TOKEN): only DEFAULT_LANG applies. */
+export function createTerminalConfig(env: Readonly<Record<string, string | undefined>>): {
+  defaultLang: Lang;
+} {
+  const parsed = common.DEFAULT_LANG.safeParse(env.DEFAULT_LANG?.trim() || undefined);
+  if (!parsed.success)
+    throw new ConfigError(`Invalid configuration: DEFAULT_LANG ${parsed.error.issues[0]?.message}`);
+  return { defaultLang: parsed.data };
+}
+
 /** Builds the configuration from environment variables; pure, throws ConfigError naming the variable. */
 export function createConfig(env: Readonly<Record<string, string | undefined>>): Config {
   // An empty variable (e.g. "PORT=" in .env) means "not set".

@@ -1,26 +1,11 @@
 import { existsSync } from 'node:fs';
 import { runBot } from './bot/run.js';
 import { runTerminal } from './cli/terminal.js';
-import { type Config, ConfigError, createConfig } from './config.js';
+import { type Config, ConfigError, createConfig, createTerminalConfig } from './config.js';
+import { KnowledgeError } from './knowledge/load.js';
 
-/** Entry point: the only place that reads process.env and may exit. */
-async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
-  const token = process.env.BOT_TOKEN?.trim();
-  if (!token) {
-    const code = await runTerminal({ input: process.stdin, output: process.stdout });
-    process.exitCode = code;
-    return;
-  }
-  // BOT: the Telegram bot takes over here (issue 3).
-  let config: Config;
-  try {
-    config = createConfig(process.env);
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
+/** Runs the Telegram bot; a failure to start exits 1 with a message that never shows the token. */
+async function telegram(config: Config): Promise<void> {
   try {
     await runBot(config);
   } catch (error) {
@@ -29,6 +14,27 @@ async function main(): Promise<void> {
     process.stderr.write(`The bot could not run: ${reason.replaceAll(config.token, '[REDACTED]')}\n`);
     process.exit(1);
   }
+}
+
+/** Entry point: the only place that reads process.env and may exit. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  let config: Config | undefined;
+  try {
+    if (!process.env.BOT_TOKEN?.trim()) {
+      // No token: the terminal chat, with the same engine and commands.
+      const { defaultLang } = createTerminalConfig(process.env);
+      process.exitCode = await runTerminal({ input: process.stdin, output: process.stdout, defaultLang });
+      return;
+    }
+    config = createConfig(process.env);
+  } catch (error) {
+    // Bad configuration or a bad knowledge file: one readable line, no stack trace.
+    if (!(error instanceof ConfigError || error instanceof KnowledgeError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(1);
+  }
+  await telegram(config);
 }
 
 await main();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadEvalSet } from '../../src/cli/eval.js';
+import { join } from 'node:path';
+import { DEFAULT_EVAL_DIR, loadEvalSet } from '../../src/cli/eval.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import { normalizeText } from '../../src/language/normalize.js';
 
@@ -16,8 +17,10 @@ describe('evaluation data stays separate from the knowledge base', () => {
     }
   }
 
-  it('no eval question is one of the knowledge base questions or keywords', () => {
-    const shared = loadEvalSet()
+  const allCases = () => [...loadEvalSet(), ...loadEvalSet(join(DEFAULT_EVAL_DIR, 'holdout'))];
+
+  it('no eval question (main or held-out set) is one of the knowledge base questions or keywords', () => {
+    const shared = allCases()
       .filter((c) => kbQuestions.has(key(c.text)))
       .map((c) => `${c.text} (in ${kbQuestions.get(key(c.text))})`);
     expect(shared).toEqual([]);
@@ -34,7 +37,7 @@ describe('evaluation data stays separate from the knowledge base', () => {
   });
 
   it('every eval case names an entry that exists', () => {
-    const unknown = loadEvalSet().filter((c) => c.expect !== null && !kb.byId.has(c.expect));
+    const unknown = allCases().filter((c) => c.expect !== null && !kb.byId.has(c.expect));
     expect(unknown).toEqual([]);
   });
 
