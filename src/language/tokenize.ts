@@ -66,6 +66,8 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
           out.push({ text: fixed?.text ?? bigram, kind: 'han', factor: fixed?.factor ?? 1 });
         }
       } else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) {
+        // A stopword is a known word, never a typo of a content word ("them" is not "theme").
+        if (stop[CYRILLIC_RUN.test(word) ? 'ru' : 'en'].has(word)) continue;
         const fixed = correct?.(word, 'word');
         alphabetic(fixed?.text ?? word, fixed?.factor ?? 1, out);
       } else {
