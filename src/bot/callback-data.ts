@@ -1,5 +1,6 @@
 import type { Middleware } from 'telegraf';
 import { LANGS, type Lang } from '../knowledge/schema.js';
+import type { Vote } from '../store/feedback.js';
 import type { BotContext } from './context.js';
 
 /** Telegram rejects inline buttons whose callback_data is longer than this many bytes. */
@@ -12,12 +13,15 @@ export const MAX_CALLBACK_DATA_BYTES = 64;
 export type CallbackAction =
   | { type: 'entry'; lang: Lang; id: string }
   | { type: 'source'; lang: Lang; id: string }
-  | { type: 'lang'; lang: Lang };
+  | { type: 'lang'; lang: Lang }
+  | { type: 'vote'; lang: Lang; id: string; vote: Vote };
 
 export type CallbackType = CallbackAction['type'];
 
-// One letter per type keeps the data short: "e:ru:forum-date", "s:en:forum-date", "l:zh".
-const PREFIX = { entry: 'e', source: 's', lang: 'l' } as const satisfies Record<CallbackType, string>;
+// One letter per type keeps the data short: "e:ru:forum-date", "s:en:forum-date", "l:zh"; votes take one
+// letter per direction: "u:en:forum-date" (👍), "d:en:forum-date" (👎).
+const PREFIX = { entry: 'e', source: 's', lang: 'l' } as const;
+const VOTE_PREFIX = { up: 'u', down: 'd' } as const satisfies Record<Vote, string>;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 const isLang = (value: string | undefined): value is Lang => LANGS.includes(value as Lang);
@@ -27,7 +31,9 @@ export function packCallback(action: CallbackAction): string {
   const data =
     action.type === 'lang'
       ? `${PREFIX.lang}:${action.lang}`
-      : `${PREFIX[action.type]}:${action.lang}:${action.id}`;
+      : action.type === 'vote'
+        ? `${VOTE_PREFIX[action.vote]}:${action.lang}:${action.id}`
+        : `${PREFIX[action.type]}:${action.lang}:${action.id}`;
   if (Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_DATA_BYTES) {
     throw new RangeError(`callback_data "${data}" is longer than ${MAX_CALLBACK_DATA_BYTES} bytes`);
   }
@@ -43,6 +49,8 @@ export function unpackCallback(data: string | undefined): CallbackAction | null 
   if (id === undefined || !SLUG.test(id)) return null;
   if (prefix === PREFIX.entry) return { type: 'entry', lang, id };
   if (prefix === PREFIX.source) return { type: 'source', lang, id };
+  if (prefix === VOTE_PREFIX.up) return { type: 'vote', lang, id, vote: 'up' };
+  if (prefix === VOTE_PREFIX.down) return { type: 'vote', lang, id, vote: 'down' };
   return null;
 }
 

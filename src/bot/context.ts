@@ -6,6 +6,7 @@ import type { Translate } from '../i18n.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
+import type { FeedbackStore } from '../store/feedback.js';
 import type { PreferenceStore } from '../store/preferences.js';
 
 /** Everything the bot needs, injected so tests can build a bot with fakes. */
@@ -18,6 +19,8 @@ export interface BotDeps {
   engine: Engine;
   knowledge: KnowledgeBase;
   store: PreferenceStore;
+  /** Where unanswered questions and 👍/👎 votes go for the curators (may share the store's database). */
+  feedback: FeedbackStore;
   i18n: I18nInstance;
   logger: Logger;
   /** Reply language when neither the user, the question nor Telegram's language_code tells one. */

@@ -9,6 +9,7 @@ import { languageFeature } from './features/language.js';
 import { startFeature } from './features/start.js';
 import { topicsFeature } from './features/topics.js';
 import { unhandledFeature } from './features/unhandled.js';
+import { votesFeature } from './features/votes.js';
 import { groupFilterMiddleware } from './middleware/group-filter.js';
 import { localeMiddleware } from './middleware/locale.js';
 import { preferencesMiddleware } from './middleware/preferences.js';
@@ -42,6 +43,7 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
     languageFeature(deps),
     topicsFeature(deps),
     callbacksFeature(deps),
+    votesFeature(deps),
     inlineFeature(deps),
     askFeature(deps),
   );

@@ -4,7 +4,7 @@ import type { Engine, Entry, Lang } from '../engine/types.js';
 import type { Translate } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { type Choice, type ReplyView, topicChoices } from '../render/reply.js';
-import { packCallback } from './callback-data.js';
+import { packCallback, unpackCallback } from './callback-data.js';
 import type { BotContext } from './context.js';
 import { escapeHtml, splitHtml, tag } from './html.js';
 
@@ -55,7 +55,28 @@ export function viewKeyboard(
       Markup.button.callback(t('bot.sourceButton'), packCallback({ type: 'source', lang, id: entry.id })),
     ]);
   }
+  // Small talk ("hello", "thanks") is not an answer worth rating.
+  if (entry && entry.kind !== 'chitchat') rows.push(voteRow(entry.id, lang, t));
   return rows.length > 0 ? Markup.inlineKeyboard(rows).reply_markup : undefined;
+}
+
+/** The 👍 / 👎 row under an answer. */
+export function voteRow(id: string, lang: Lang, t: Translate): InlineKeyboardButton[] {
+  return (['up', 'down'] as const).map((vote) =>
+    Markup.button.callback(t(`feedback.${vote}`), packCallback({ type: 'vote', lang, id, vote })),
+  );
+}
+
+/** A message's keyboard without its vote buttons (rows left empty are dropped); undefined if nothing is left. */
+export function withoutVoteButtons(
+  markup: InlineKeyboardMarkup | undefined,
+): InlineKeyboardMarkup | undefined {
+  const rows = (markup?.inline_keyboard ?? [])
+    .map((row) =>
+      row.filter((b) => !('callback_data' in b) || unpackCallback(b.callback_data)?.type !== 'vote'),
+    )
+    .filter((row) => row.length > 0);
+  return rows.length > 0 ? { inline_keyboard: rows } : undefined;
 }
 
 /** The article sentence(s) an entry comes from, quoted. */

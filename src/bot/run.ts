@@ -6,7 +6,7 @@ import { createEngine } from '../engine/engine.js';
 import { createI18n } from '../i18n.js';
 import { loadKnowledge } from '../knowledge/load.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createSqlitePreferenceStore } from '../store/sqlite.js';
+import { createSqliteStore } from '../store/sqlite.js';
 import { registerCommands } from './commands.js';
 import type { BotContext } from './context.js';
 import { createBot } from './create-bot.js';
@@ -25,9 +25,10 @@ export interface RunOptions {
 }
 
 /**
- * Runs the Telegram bot until SIGINT/SIGTERM: loads the knowledge base, opens the preference store,
- * registers the localized command menu, then polls or serves the webhook. Resolves once stopped with
- * the database closed; rejects if the bot cannot start (bad token, Bot API unreachable, port taken).
+ * Runs the Telegram bot until SIGINT/SIGTERM: loads the knowledge base, opens the store (preferences and
+ * curator feedback), registers the localized command menu, then polls or serves the webhook. Resolves
+ * once stopped with the database closed; rejects if the bot cannot start (bad token, Bot API
+ * unreachable, port taken).
  */
 export async function runBot(config: Config, options: RunOptions = {}): Promise<void> {
   const secrets = [config.token, ...(config.mode.kind === 'webhook' ? [config.mode.secret] : [])];
@@ -35,7 +36,8 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
   const knowledge = loadKnowledge();
   const engine = createEngine(knowledge);
   const i18n = createI18n();
-  const store = createSqlitePreferenceStore(config.dataDir);
+  // One database connection for the preferences and the curators' feedback.
+  const store = createSqliteStore(config.dataDir);
   const stopSignal = waitForSignal(options.signals ?? ['SIGINT', 'SIGTERM']);
   try {
     const bot = createBot({
@@ -44,6 +46,7 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       engine,
       knowledge,
       store,
+      feedback: store,
       i18n,
       logger,
       defaultLang: config.defaultLang,

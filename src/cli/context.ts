@@ -15,3 +15,9 @@ export function createAppContext(knowledgeDir?: string): AppContext {
   const kb = loadKnowledge(knowledgeDir);
   return { engine: createEngine(kb), i18n: createI18n(), entryCount: kb.entries.length };
 }
+
+/** Where a CLI writes; the process's streams by default, a buffer in tests. */
+export interface CliIO {
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+}

@@ -89,7 +89,8 @@ export function createMatcher(
       const weight = weightOf.get(term.text);
       if (weight !== undefined) out.push({ text: term.text, known: true, weight, factor: term.factor });
       else {
-        const share = term.kind === 'han' ? options.unknownHanWeight : 1;
+        const share =
+          term.kind !== 'han' ? 1 : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1);
         out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0 });
       }
     }

@@ -26,6 +26,8 @@ export interface MatcherOptions extends SpellingOptions {
   unknownWeight: number;
   /** A Chinese bigram the knowledge base has never seen weighs this share of an unknown word. */
   unknownHanWeight: number;
+  /** ...and one that straddles two words ("馆论" in "图书馆论坛", a by-product of bigrams) this share of that. */
+  straddleWeight: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
   overviewBonus: number;
   /** Characters of a question that are read; the rest is cut before matching. */
@@ -50,6 +52,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   homophoneFactor: 0.85,
   unknownWeight: 1.2,
   unknownHanWeight: 0.5,
+  straddleWeight: 0.5,
   overviewBonus: 0.01,
   maxQueryLength: 1000,
 });

@@ -9,6 +9,11 @@ export interface Term {
   kind: 'word' | 'number' | 'han' | 'concept';
   /** How sure we are of the term: 1, or less when it comes from a guessed correction of a typo. */
   factor: number;
+  /**
+   * A Chinese bigram that straddles two of the segmenter's words ("馆论" in "图书馆论坛"): evidence for a
+   * match when the index knows it, but no evidence against one when it does not.
+   */
+  straddles?: boolean;
 }
 
 /**
@@ -61,9 +66,9 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     const out: Term[] = [];
     for (const [word] of normalizeText(text).matchAll(WORD)) {
       if (HAN_RUN.test(word)) {
-        for (const bigram of hanPieces(word, stop.zh)) {
-          const fixed = correct?.(bigram, 'han');
-          out.push({ text: fixed?.text ?? bigram, kind: 'han', factor: fixed?.factor ?? 1 });
+        for (const { piece, straddles } of hanPieces(word, stop.zh)) {
+          const fixed = correct?.(piece, 'han');
+          out.push({ text: fixed?.text ?? piece, kind: 'han', factor: fixed?.factor ?? 1, straddles });
         }
       } else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) {
         // A stopword is a known word, never a typo of a content word ("them" is not "theme").
@@ -118,7 +123,7 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       const out: { piece: string; kind: 'word' | 'han' }[] = [];
       for (const [word] of normalizeText(text).matchAll(WORD)) {
         if (HAN_RUN.test(word))
-          for (const piece of hanPieces(word, stop.zh)) out.push({ piece, kind: 'han' });
+          for (const { piece } of hanPieces(word, stop.zh)) out.push({ piece, kind: 'han' });
         else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) out.push({ piece: word, kind: 'word' });
       }
       return out;
@@ -130,20 +135,29 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
 
 /**
  * Chinese: the segmenter's words, minus stopwords, regrouped into runs that are indexed as character
- * bigrams (robust to segmentation differences and one wrong character); a lone character stays a unigram.
+ * bigrams (robust to segmentation differences and one wrong character); a lone character stays a
+ * unigram. Each bigram says whether it straddles a boundary between two of the segmenter's words.
  */
-function hanPieces(run: string, stop: ReadonlySet<string>): string[] {
-  const out: string[] = [];
-  let group = '';
+function hanPieces(run: string, stop: ReadonlySet<string>): { piece: string; straddles: boolean }[] {
+  const out: { piece: string; straddles: boolean }[] = [];
+  let chars: string[] = [];
+  // Index (in chars) where each word of the current group starts.
+  let starts = new Set<number>();
   const flush = () => {
-    const chars = [...group];
-    if (chars.length === 1) out.push(group);
-    for (let i = 0; i + 1 < chars.length; i++) out.push(`${chars[i]}${chars[i + 1]}`);
-    group = '';
+    if (chars.length === 1) out.push({ piece: chars[0] as string, straddles: false });
+    for (let i = 0; i + 1 < chars.length; i++) {
+      out.push({ piece: `${chars[i]}${chars[i + 1]}`, straddles: starts.has(i + 1) });
+    }
+    chars = [];
+    starts = new Set();
   };
   for (const { segment } of segmenter.segment(run)) {
-    if (stop.has(segment)) flush();
-    else group += segment;
+    if (stop.has(segment)) {
+      flush();
+      continue;
+    }
+    if (chars.length > 0) starts.add(chars.length);
+    chars.push(...segment);
   }
   flush();
   return out;

@@ -34,10 +34,15 @@ describe('answers', () => {
     expect(reply?.buttons.map((b) => b.text)).toEqual(
       expect.arrayContaining(relatedTitles?.slice(0, 4) ?? []),
     );
-    expect(reply?.buttons.at(-1)).toEqual({
+    expect(reply?.buttons.at(-3)).toEqual({
       text: tr('en', 'bot.sourceButton'),
       data: 's:en:agreements-overview',
     });
+    // The last row rates the answer.
+    expect(reply?.buttons.slice(-2)).toEqual([
+      { text: tr('en', 'feedback.up'), data: 'u:en:agreements-overview' },
+      { text: tr('en', 'feedback.down'), data: 'd:en:agreements-overview' },
+    ]);
   });
 
   it('the source button quotes the article sentence(s) the answer comes from', async () => {

@@ -17,6 +17,8 @@ describe('callback data', () => {
         for (const action of [
           { type: 'entry', lang, id: entry.id },
           { type: 'source', lang, id: entry.id },
+          { type: 'vote', lang, id: entry.id, vote: 'up' },
+          { type: 'vote', lang, id: entry.id, vote: 'down' },
         ] satisfies CallbackAction[]) {
           const data = packCallback(action);
           expect(Buffer.byteLength(data)).toBeLessThanOrEqual(MAX_CALLBACK_DATA_BYTES);
@@ -26,6 +28,16 @@ describe('callback data', () => {
     }
     for (const lang of LANGS)
       expect(unpackCallback(packCallback({ type: 'lang', lang }))).toEqual({ type: 'lang', lang });
+  });
+
+  it('tells 👍 from 👎 in a few bytes', () => {
+    expect(packCallback({ type: 'vote', lang: 'ru', id: 'forum-date', vote: 'up' })).toBe('u:ru:forum-date');
+    expect(unpackCallback('d:zh:forum-venue')).toEqual({
+      type: 'vote',
+      lang: 'zh',
+      id: 'forum-venue',
+      vote: 'down',
+    });
   });
 
   it('refuses to pack data Telegram would reject', () => {
@@ -43,6 +55,11 @@ describe('callback data', () => {
     'l:ru:x',
     'x:en:forum-date',
     `e:en:${'a'.repeat(70)}`,
+    'u:en',
+    'u:xx:forum-date',
+    'd:en:Forum_Date',
+    'u:en:forum-date:up',
+    'v:en:forum-date',
   ])('reads %j as stale or forged', (data) => {
     expect(unpackCallback(data)).toBeNull();
   });
@@ -50,7 +67,7 @@ describe('callback data', () => {
   it('never throws on arbitrary or near-valid data, and reads back only what it could have packed', () => {
     const nearValid = fc
       .tuple(
-        fc.constantFrom('e', 's', 'l', 'x', ''),
+        fc.constantFrom('e', 's', 'l', 'u', 'd', 'x', ''),
         fc.constantFrom('en', 'ru', 'zh', 'de', ''),
         fc.string({ maxLength: 70 }),
       )

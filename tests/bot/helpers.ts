@@ -8,6 +8,7 @@ import { createEngine } from '../../src/engine/engine.js';
 import type { Engine, Lang } from '../../src/engine/types.js';
 import { createI18n } from '../../src/i18n.js';
 import { type KnowledgeBase, loadKnowledge } from '../../src/knowledge/load.js';
+import { createMemoryFeedbackStore, type FeedbackStore } from '../../src/store/feedback.js';
 import { createMemoryPreferenceStore, type PreferenceStore } from '../../src/store/preferences.js';
 
 export const BOT_INFO: UserFromGetMe = {
@@ -105,6 +106,7 @@ export interface HarnessOptions {
   engine?: Engine;
   knowledge?: KnowledgeBase;
   store?: PreferenceStore;
+  feedback?: FeedbackStore;
   defaultLang?: Lang;
   /** Bot API methods that fail (as Telegram would with a 400). */
   failing?: string[];
@@ -119,6 +121,7 @@ export function createHarness(options: HarnessOptions = {}) {
   const knowledge = options.knowledge ?? real.knowledge;
   const engine = options.engine ?? real.engine;
   const store = options.store ?? createMemoryPreferenceStore();
+  const feedback = options.feedback ?? createMemoryFeedbackStore();
   const failing = new Set(options.failing ?? []);
   const calls: ApiCall[] = [];
   const logs: Array<Record<string, unknown>> = [];
@@ -139,6 +142,7 @@ export function createHarness(options: HarnessOptions = {}) {
     engine,
     knowledge,
     store,
+    feedback,
     i18n,
     logger,
     defaultLang: options.defaultLang ?? 'en',
@@ -172,6 +176,7 @@ export function createHarness(options: HarnessOptions = {}) {
   return {
     bot,
     store,
+    feedback,
     calls,
     logs,
     handle,
@@ -271,8 +276,12 @@ export function mediaMessage(kind: 'sticker' | 'photo' | 'voice', user: TestUser
   } as Omit<Update, 'update_id'>;
 }
 
-/** A button press under one of the bot's messages. */
-export function buttonPress(data: string, user: TestUser): Omit<Update, 'update_id'> {
+/** A button press under one of the bot's messages (carrying that message's keyboard, as Telegram does). */
+export function buttonPress(
+  data: string,
+  user: TestUser,
+  replyMarkup?: InlineKeyboardMarkup,
+): Omit<Update, 'update_id'> {
   return {
     callback_query: {
       id: String(messageCounter++),
@@ -285,6 +294,7 @@ export function buttonPress(data: string, user: TestUser): Omit<Update, 'update_
         chat: { id: user.id, type: 'private', first_name: 'Test' },
         from: { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name },
         text: 'menu',
+        ...(replyMarkup ? { reply_markup: replyMarkup } : {}),
       },
     },
   } as Omit<Update, 'update_id'>;

@@ -3,6 +3,7 @@ import { createEngine } from '../../src/engine/engine.js';
 import type { Engine, Lang } from '../../src/engine/types.js';
 import { createI18n } from '../../src/i18n.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
+import { openSqliteFeedbackReader } from '../../src/store/sqlite.js';
 import { telegramHtmlProblem } from '../bot/helpers.js';
 import { BotApiEmulator, type BotProcess, spawnBot, tempDir } from './harness.js';
 
@@ -79,7 +80,18 @@ describe('the bot process, polling a Bot API emulator', () => {
       await user.say('When did the forum open?');
       const answer = await user.expectMessage();
       expect(answer.text).toContain(answerOf('forum-date', 'ru'));
-      expect(answer.buttons.at(-1)?.text).toBe(tr('ru', 'bot.sourceButton'));
+      expect(answer.buttons.map((b) => b.text)).toContain(tr('ru', 'bot.sourceButton'));
+      expect(answer.buttons.slice(-2).map((b) => b.text)).toEqual([
+        tr('ru', 'feedback.up'),
+        tr('ru', 'feedback.down'),
+      ]);
+
+      // 👍 counts, with a thank-you toast, and the vote buttons are taken off the message.
+      await user.press(answer, tr('ru', 'feedback.up'));
+      await expect
+        .poll(() => emulator.callsOf('answerCallbackQuery').map((c) => c.body.text), POLL)
+        .toContain(tr('ru', 'feedback.thanksUp'));
+      await expect.poll(() => emulator.callsOf('editMessageReplyMarkup').length, POLL).toBe(1);
 
       // The source button quotes the article.
       await user.press(answer, tr('ru', 'bot.sourceButton'));
@@ -122,6 +134,11 @@ describe('the bot process, polling a Bot API emulator', () => {
       // Restart: SIGTERM stops cleanly, and the new process still answers this user in Russian.
       expect(await bot.stop()).toBe(0);
       expect(bot.logs().map((l) => l.msg)).toContain('bot stopped');
+      // What the curators get from this conversation (kb:unanswered reads the same database).
+      const feedback = openSqliteFeedbackReader(data.dir);
+      expect(feedback?.unanswered().map((q) => q.text)).toContain(vague);
+      expect(feedback?.votes()).toEqual([{ entryId: 'forum-date', up: 1, down: 0 }]);
+      feedback?.close();
       const firstRun = bot.output;
       bot = spawnBot(env(), data.dir);
       await bot.waitForLog('bot started');

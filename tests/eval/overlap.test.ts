@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_EVAL_DIR, loadEvalSet } from '../../src/cli/eval.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
 import { normalizeText } from '../../src/language/normalize.js';

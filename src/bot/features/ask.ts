@@ -1,6 +1,7 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { DEFAULT_MATCHER_OPTIONS } from '../../engine/options.js';
+import type { EngineResult } from '../../engine/types.js';
 import { buildReply } from '../../render/reply.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { optional, replyText, sendView } from '../reply.js';
@@ -20,8 +21,33 @@ function withoutMention(text: string, username: string): string {
   return text.replace(new RegExp(`@${username}\\b`, 'gi'), ' ').trim();
 }
 
+/**
+ * Appends a question the bot could not answer to the curators' log: the text, its language, the best score,
+ * the reply kind and the time, never who asked or where. A failure is logged; the reply goes out regardless.
+ */
+function logUnanswered(
+  { feedback, logger }: Pick<BotDeps, 'feedback' | 'logger'>,
+  ctx: BotContext,
+  question: string,
+  result: EngineResult,
+): void {
+  if (result.kind === 'answer') return;
+  try {
+    feedback.logUnanswered({
+      text: question,
+      lang: result.detected,
+      score: result.score,
+      kind: result.kind,
+      at: Date.now(),
+    });
+  } catch (err) {
+    logger.warn({ err, updateId: ctx.update.update_id }, 'could not log an unanswered question');
+  }
+}
+
 /** Text messages: questions go to the engine; commands nobody handled get a hint. */
-export function askFeature({ engine, logger }: BotDeps): Composer<BotContext> {
+export function askFeature(deps: BotDeps): Composer<BotContext> {
+  const { engine, logger } = deps;
   const composer = new Composer<BotContext>();
   const { maxQueryLength } = DEFAULT_MATCHER_OPTIONS;
 
@@ -41,6 +67,7 @@ export function askFeature({ engine, logger }: BotDeps): Composer<BotContext> {
     void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
     const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang });
     ctx.useLang(result.lang);
+    logUnanswered(deps, ctx, question, result);
     if (question.length > maxQueryLength) {
       await replyText(ctx, ctx.t('ask.truncated', { max: maxQueryLength }));
     }

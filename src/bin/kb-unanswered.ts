@@ -1,0 +1,12 @@
+import { existsSync } from 'node:fs';
+import { runKbUnanswered } from '../cli/kb-unanswered.js';
+
+// `npm run kb:unanswered | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
+// The same DATA_DIR the bot uses: from the environment, else from .env like `npm start` (the environment wins).
+if (existsSync('.env')) process.loadEnvFile('.env');
+process.exitCode = runKbUnanswered(process.argv.slice(2), { dataDir: process.env.DATA_DIR });

@@ -1,0 +1,168 @@
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_DATA_DIR } from '../config.js';
+import type { Lang } from '../knowledge/schema.js';
+import type { UnansweredQuestion, VoteTally } from '../store/feedback.js';
+import { DEFAULT_DATABASE_FILE, openSqliteFeedbackReader } from '../store/sqlite.js';
+import type { CliIO } from './context.js';
+import { foldText } from './fold.js';
+
+/** Questions asked the same way (after folding case, script variants, punctuation and spacing). */
+export interface UnansweredGroup {
+  /** The most recent wording. */
+  text: string;
+  count: number;
+  /** Detected languages, most frequent first; null when a question's language could not be told. */
+  langs: Array<Lang | null>;
+  /** The best score any of them reached, or null when none matched anything. */
+  bestScore: number | null;
+  /** When it was last asked, in milliseconds since the epoch. */
+  lastAt: number;
+}
+
+/** Groups the log by folded text, most frequent first (then most recently asked). */
+export function groupUnanswered(questions: readonly UnansweredQuestion[]): UnansweredGroup[] {
+  const groups = new Map<string, UnansweredGroup & { langCounts: Map<Lang | null, number> }>();
+  for (const q of questions) {
+    const key = foldText(q.text);
+    const group = groups.get(key) ?? {
+      text: q.text,
+      count: 0,
+      langs: [],
+      bestScore: null,
+      lastAt: q.at,
+      langCounts: new Map<Lang | null, number>(),
+    };
+    group.count += 1;
+    group.langCounts.set(q.lang, (group.langCounts.get(q.lang) ?? 0) + 1);
+    if (q.score !== null && (group.bestScore === null || q.score > group.bestScore))
+      group.bestScore = q.score;
+    if (q.at >= group.lastAt) {
+      group.lastAt = q.at;
+      group.text = q.text;
+    }
+    groups.set(key, group);
+  }
+  return [...groups.values()]
+    .map(({ langCounts, ...group }) => ({
+      ...group,
+      langs: [...langCounts].sort((a, b) => b[1] - a[1]).map(([lang]) => lang),
+    }))
+    .sort((a, b) => b.count - a.count || b.lastAt - a.lastAt);
+}
+
+/** Entries with the most 👎 first (then the fewest 👍). */
+export function sortVotes(votes: readonly VoteTally[]): VoteTally[] {
+  return [...votes].sort((a, b) => b.down - a.down || a.up - b.up || a.entryId.localeCompare(b.entryId));
+}
+
+/** What kb:unanswered reports, as `--json` prints it. */
+export interface UnansweredReport {
+  /** The database read, or null when there is none yet. */
+  database: string | null;
+  unanswered: { total: number; groups: Array<Omit<UnansweredGroup, 'lastAt'> & { lastAt: string }> };
+  votes: VoteTally[];
+}
+
+/** The human-readable report: the grouped questions, then the votes per entry. */
+export function formatUnansweredReport(report: UnansweredReport): string {
+  const { total, groups } = report.unanswered;
+  const out: string[] = [];
+  if (groups.length === 0) {
+    out.push('No unanswered questions logged.');
+  } else {
+    out.push(
+      `Unanswered questions: ${total} logged, ${groups.length} distinct, most frequent first`,
+      '',
+      `  ${'count'.padStart(5)}  ${'lang'.padEnd(8)} ${'best'.padStart(5)}  ${'last asked (UTC)'.padEnd(16)}  question`,
+    );
+    for (const g of groups) {
+      const langs = g.langs.map((l) => l ?? '?').join('/');
+      const best = g.bestScore === null ? '-' : g.bestScore.toFixed(3);
+      const text = g.text.replace(/\s+/g, ' ');
+      out.push(
+        `  ${String(g.count).padStart(5)}  ${langs.padEnd(8)} ${best.padStart(5)}  ${g.lastAt.slice(0, 16).replace('T', ' ')}  ${text}`,
+      );
+    }
+  }
+  out.push('');
+  if (report.votes.length === 0) {
+    out.push('No votes yet.');
+  } else {
+    out.push('Votes per entry, most 👎 first:', '', `  ${'👎'.padStart(6)}  ${'👍'.padStart(6)}  entry`);
+    for (const v of report.votes) {
+      out.push(`  ${String(v.down).padStart(6)}  ${String(v.up).padStart(6)}  ${v.entryId}`);
+    }
+  }
+  return out.join('\n');
+}
+
+/** Reads the feedback in `dataDir` without changing it; null when there is no database yet. */
+export function readUnansweredReport(dataDir: string, file = DEFAULT_DATABASE_FILE): UnansweredReport {
+  const database = join(dataDir, file);
+  const reader = openSqliteFeedbackReader(dataDir, file);
+  if (!reader) return { database: null, unanswered: { total: 0, groups: [] }, votes: [] };
+  try {
+    const questions = reader.unanswered();
+    return {
+      database,
+      unanswered: {
+        total: questions.length,
+        groups: groupUnanswered(questions).map((g) => ({ ...g, lastAt: new Date(g.lastAt).toISOString() })),
+      },
+      votes: sortVotes(reader.votes()),
+    };
+  } finally {
+    reader.close();
+  }
+}
+
+const USAGE = 'usage: kb:unanswered [--data-dir <dir>] [--json]   (default: $DATA_DIR, else ./data)';
+
+/** What the bin passes in from the environment (the CLI itself never reads process.env). */
+export interface UnansweredEnv {
+  /** DATA_DIR, if set. */
+  dataDir?: string | undefined;
+}
+
+/** `npm run kb:unanswered`: prints what users asked that the bot could not answer, and the votes. */
+export function runKbUnanswered(argv: string[], env: UnansweredEnv = {}, io: CliIO = process): number {
+  let parsed: ReturnType<typeof parse>;
+  const parse = (args: string[]) =>
+    parseArgs({
+      args,
+      options: {
+        'data-dir': { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  try {
+    parsed = parse(argv);
+  } catch (error) {
+    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
+    return 2;
+  }
+  const { values } = parsed;
+  if (values.help) {
+    io.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const dataDir = values['data-dir']?.trim() || env.dataDir?.trim() || DEFAULT_DATA_DIR;
+  let report: UnansweredReport;
+  try {
+    report = readUnansweredReport(dataDir);
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`Cannot read ${join(dataDir, DEFAULT_DATABASE_FILE)}: ${reason}\n`);
+    return 1;
+  }
+  if (values.json) {
+    io.stdout.write(`${JSON.stringify(report)}\n`);
+  } else if (report.database === null) {
+    io.stdout.write(`Nothing logged yet: there is no database at ${join(dataDir, DEFAULT_DATABASE_FILE)}.\n`);
+  } else {
+    io.stdout.write(`${formatUnansweredReport(report)}\n`);
+  }
+  return 0;
+}
