@@ -48,7 +48,9 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       const second = ranked[1]?.score ?? 0;
       const clearWinner =
         best.score >= options.marginThreshold && best.score - second >= options.answerMargin;
-      if (best.score >= threshold || clearWinner) {
+      // Matching only the names ("the email of the Capital Library") is not answering the question.
+      const coversAsk = best.askCoverage >= options.minAskCoverage;
+      if ((best.score >= threshold || clearWinner) && coversAsk) {
         const alternatives = ranked
           .slice(1, options.maxSuggestions)
           .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin)

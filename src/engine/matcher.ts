@@ -7,6 +7,11 @@ import type { MatcherOptions } from './options.js';
 export interface Ranked {
   entry: Entry;
   score: number;
+  /**
+   * Share of what the question asks beyond names (its weight without entity terms) that the entry
+   * covers: low for "the email of the Capital Library", where only the name matches.
+   */
+  askCoverage: number;
 }
 
 /** A query term as the index sees it. */
@@ -17,6 +22,8 @@ export interface QueryTerm {
   weight: number;
   /** 1 for an exact term, less for a corrected typo. */
   factor: number;
+  /** Names a person, place, institution or event. */
+  entity: boolean;
 }
 
 interface Doc {
@@ -87,11 +94,13 @@ export function createMatcher(
       if (seen.has(term.text)) continue;
       seen.add(term.text);
       const weight = weightOf.get(term.text);
-      if (weight !== undefined) out.push({ text: term.text, known: true, weight, factor: term.factor });
+      const entity = term.entity === true;
+      if (weight !== undefined)
+        out.push({ text: term.text, known: true, weight, factor: term.factor, entity });
       else {
         const share =
           term.kind !== 'han' ? 1 : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1);
-        out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0 });
+        out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0, entity });
       }
     }
     return out;
@@ -107,6 +116,8 @@ export function createMatcher(
       const matchedQuery = new Map<number, number>();
       const matchedDoc = new Map<number, number>();
       const entryCover = new Map<number, number>();
+      const entryAskCover = new Map<number, number>();
+      const askTotal = terms.reduce((sum, t) => sum + (t.entity ? 0 : t.weight), 0);
       for (const t of terms) {
         if (!t.known) continue;
         const reached = new Set<number>();
@@ -115,7 +126,10 @@ export function createMatcher(
           matchedDoc.set(d, (matchedDoc.get(d) ?? 0) + t.weight);
           reached.add((docs[d] as Doc).entry);
         }
-        for (const e of reached) entryCover.set(e, (entryCover.get(e) ?? 0) + t.weight * t.factor);
+        for (const e of reached) {
+          entryCover.set(e, (entryCover.get(e) ?? 0) + t.weight * t.factor);
+          if (!t.entity) entryAskCover.set(e, (entryAskCover.get(e) ?? 0) + t.weight * t.factor);
+        }
       }
 
       const bestDoc = new Map<number, number>();
@@ -134,7 +148,8 @@ export function createMatcher(
           b * (bestDoc.get(e) ?? 0) +
           (1 - b) * (cover / total) +
           (entry.kind === 'overview' ? options.overviewBonus : 0);
-        ranked.push({ entry, score: Math.min(1, score) });
+        const askCoverage = askTotal === 0 ? 1 : (entryAskCover.get(e) ?? 0) / askTotal;
+        ranked.push({ entry, score: Math.min(1, score), askCoverage });
       }
       ranked.sort((x, y) => y.score - x.score);
       return { ranked, terms };

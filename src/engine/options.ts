@@ -6,8 +6,10 @@ export interface MatcherOptions extends SpellingOptions {
   answerThreshold: number;
   /** A best entry this far ahead of the runner-up is answered even below answerThreshold... */
   answerMargin: number;
-  /** ...as long as its confidence is at least this. */
+  /** ...as long as its confidence is at least this... */
   marginThreshold: number;
+  /** ...and it covers at least this share of what the question asks beyond names. */
+  minAskCoverage: number;
   /** Confidence at or above which entries are offered as "did you mean" (below: "I don't know"). */
   suggestThreshold: number;
   /** Queries with at most this many meaningful terms are "short" and use shortAnswerThreshold. */
@@ -38,6 +40,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   answerThreshold: 0.5,
   answerMargin: 0.1,
   marginThreshold: 0.4,
+  minAskCoverage: 0.3,
   suggestThreshold: 0.28,
   shortQueryTerms: 1,
   shortAnswerThreshold: 0.6,
@@ -45,7 +48,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   alternativeMargin: 0.05,
   queryCoverageExponent: 0.75,
   bestQuestionWeight: 0.75,
-  fuzzyThreshold: 0.34,
+  fuzzyThreshold: 0.5,
   fuzzyMinLength: 4,
   twoEditsMinLength: 8,
   editFactor: 0.85,

@@ -9,6 +9,8 @@ export interface Term {
   kind: 'word' | 'number' | 'han' | 'concept';
   /** How sure we are of the term: 1, or less when it comes from a guessed correction of a typo. */
   factor: number;
+  /** A concept that names a person, place, institution or event (its synonym group starts with a capital). */
+  entity?: boolean;
   /**
    * A Chinese bigram that straddles two of the segmenter's words ("馆论" in "图书馆论坛"): evidence for a
    * match when the index knows it, but no evidence against one when it does not.
@@ -83,12 +85,14 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   }
 
   // Each synonym group becomes one concept; phrases are matched on term sequences, longest first.
-  const phrases: { seq: string[]; concept: string }[] = [];
+  const phrases: { seq: string[]; concept: string; entity: boolean }[] = [];
   for (const group of lexicon.synonyms) {
     const concept = `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`;
+    // Names are written capitalised in the lexicon ("Capital Library"), common words are not ("library").
+    const entity = /^\p{Lu}/u.test(group[0]?.trim() ?? '');
     for (const member of group) {
       const seq = split(member).map((t) => t.text);
-      if (seq.length > 0) phrases.push({ seq, concept });
+      if (seq.length > 0) phrases.push({ seq, concept, entity });
     }
   }
   phrases.sort((a, b) => b.seq.length - a.seq.length);
@@ -107,7 +111,8 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       const hit = candidates?.find((p) => p.seq.every((s, k) => terms[i + k]?.text === s));
       if (hit) {
         const parts = terms.slice(i, i + hit.seq.length);
-        out.push({ text: hit.concept, kind: 'concept', factor: Math.min(...parts.map((t) => t.factor)) });
+        const factor = Math.min(...parts.map((t) => t.factor));
+        out.push({ text: hit.concept, kind: 'concept', factor, entity: hit.entity });
         i += hit.seq.length;
       } else {
         out.push(terms[i] as Term);
