@@ -50,11 +50,11 @@ export function createMatcher(
 
   // Typos are corrected on surface words, before stemming and synonym folding ("wehn" -> "when" -> ~when),
   // against every word the knowledge base and the lexicon spell.
-  const vocabulary = new Set<string>();
+  const vocabulary = new Map<string, number>();
   for (const text of [...entries.flatMap(texts), ...tokenizer.phrases]) {
-    for (const { piece } of tokenizer.pieces(text)) vocabulary.add(piece);
+    for (const { piece } of tokenizer.pieces(text)) vocabulary.set(piece, (vocabulary.get(piece) ?? 0) + 1);
   }
-  const correct = createCorrector(vocabulary, options);
+  const correct = createCorrector(vocabulary, options, tokenizer.isAnyStopword);
 
   const docs: Doc[] = [];
   const docTerms: string[][] = [];
@@ -99,7 +99,10 @@ export function createMatcher(
         out.push({ text: term.text, known: true, weight, factor: term.factor, entity });
       else {
         const share =
-          term.kind !== 'han' ? 1 : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1);
+          (term.kind !== 'han'
+            ? 1
+            : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1)) *
+          (term.generic ? options.genericWeight : 1);
         out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0, entity });
       }
     }

@@ -30,6 +30,8 @@ export interface MatcherOptions extends SpellingOptions {
   unknownHanWeight: number;
   /** ...and one that straddles two words ("馆论" in "图书馆论坛", a by-product of bigrams) this share of that. */
   straddleWeight: number;
+  /** An unknown word that is common in the language ("thing", "一共") weighs this share of an unknown one. */
+  genericWeight: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
   overviewBonus: number;
   /** Characters of a question that are read; the rest is cut before matching. */
@@ -49,6 +51,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   queryCoverageExponent: 0.75,
   bestQuestionWeight: 0.75,
   fuzzyThreshold: 0.5,
+  fuzzyCandidates: 8,
   fuzzyMinLength: 4,
   twoEditsMinLength: 8,
   editFactor: 0.85,
@@ -56,6 +59,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   unknownWeight: 1.2,
   unknownHanWeight: 0.5,
   straddleWeight: 0.5,
+  genericWeight: 0.5,
   overviewBonus: 0.01,
   maxQueryLength: 1000,
 });

@@ -6,6 +6,8 @@ import type { Corrector } from './tokenize.js';
 export interface SpellingOptions {
   /** Fuse.js threshold for retrieving candidate corrections (0 exact .. 1 anything). */
   fuzzyThreshold: number;
+  /** How many of Fuse.js's best candidates of each length the edit distance looks at. */
+  fuzzyCandidates: number;
   /** Words shorter than this are never corrected (too many neighbours). */
   fuzzyMinLength: number;
   /** Words of at least this length may be two edits away from a known word; shorter ones one. */
@@ -43,20 +45,25 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * A corrector over a known vocabulary: a misspelt word becomes the closest known word of about its
- * length (Fuse.js finds candidates, the edit distance decides), a Chinese bigram the vocabulary lacks
- * becomes a known bigram with the same pinyin.
+ * A corrector over a known vocabulary (word -> how often the knowledge base uses it): a misspelt word
+ * becomes the closest known word of about its length (Fuse.js finds candidates, the edit distance
+ * decides; among equally close words a content word beats a stopword, then the more frequent word
+ * wins), and a Chinese bigram the vocabulary lacks becomes a known bigram with the same pinyin.
  */
-export function createCorrector(vocabulary: Iterable<string>, options: SpellingOptions): Corrector {
-  const known = new Set<string>();
+export function createCorrector(
+  vocabulary: ReadonlyMap<string, number>,
+  options: SpellingOptions,
+  isStopword: (word: string) => boolean = () => false,
+): Corrector {
   const byLength = new Map<string, string[]>();
   const byPinyin = new Map<string, string>();
   const key = (word: string, len: number) => `${/^\p{Script=Cyrillic}/u.test(word) ? 'c' : 'l'}${len}`;
-  for (const word of vocabulary) {
-    if (known.has(word)) continue;
-    known.add(word);
+  for (const word of vocabulary.keys()) {
     if (/^\p{Script=Han}+$/u.test(word)) {
-      byPinyin.set(pinyinKey(word), word);
+      const pinyin = pinyinKey(word);
+      const current = byPinyin.get(pinyin);
+      if (!current || (vocabulary.get(word) ?? 0) > (vocabulary.get(current) ?? 0))
+        byPinyin.set(pinyin, word);
     } else if (/^\p{L}+$/u.test(word)) {
       const list = byLength.get(key(word, [...word].length)) ?? [];
       list.push(word);
@@ -70,9 +77,20 @@ export function createCorrector(vocabulary: Iterable<string>, options: SpellingO
       new Fuse(words, { includeScore: true, threshold: options.fuzzyThreshold, ignoreLocation: true }),
     );
   }
+  // Lower is better: fewer edits, then a content word, then a more frequent word, then Fuse's own score.
+  const rank = (word: string, edits: number, score: number) => [
+    edits,
+    isStopword(word) ? 1 : 0,
+    -(vocabulary.get(word) ?? 0),
+    score,
+  ];
+  const better = (a: number[], b: number[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return (a[i] as number) < (b[i] as number);
+    return false;
+  };
 
   return (piece, kind) => {
-    if (known.has(piece)) return null;
+    if (vocabulary.has(piece)) return null;
     if (kind === 'han') {
       const hit = byPinyin.get(pinyinKey(piece));
       return hit ? { text: hit, factor: options.homophoneFactor } : null;
@@ -80,17 +98,13 @@ export function createCorrector(vocabulary: Iterable<string>, options: SpellingO
     const length = [...piece].length;
     if (length < options.fuzzyMinLength) return null;
     const maxEdits = length >= options.twoEditsMinLength ? 2 : 1;
-    let best: { text: string; edits: number; score: number } | null = null;
+    let best: { text: string; edits: number; rank: number[] } | null = null;
     for (let len = length - maxEdits; len <= length + maxEdits; len++) {
-      for (const hit of fuses.get(key(piece, len))?.search(piece, { limit: 3 }) ?? []) {
+      for (const hit of fuses.get(key(piece, len))?.search(piece, { limit: options.fuzzyCandidates }) ?? []) {
         const edits = editDistance(piece, hit.item);
-        const score = hit.score ?? 1;
-        if (
-          edits <= maxEdits &&
-          (!best || edits < best.edits || (edits === best.edits && score < best.score))
-        ) {
-          best = { text: hit.item, edits, score };
-        }
+        if (edits > maxEdits) continue;
+        const r = rank(hit.item, edits, hit.score ?? 1);
+        if (!best || better(r, best.rank)) best = { text: hit.item, edits, rank: r };
       }
     }
     return best ? { text: best.text, factor: options.editFactor ** best.edits } : null;

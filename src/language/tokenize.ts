@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { stemmer as stemEnglish } from '@orama/stemmers/english';
 import { stemmer as stemRussian } from '@orama/stemmers/russian';
 import type { Lang, Lexicon } from '../knowledge/schema.js';
@@ -9,6 +10,11 @@ export interface Term {
   kind: 'word' | 'number' | 'han' | 'concept';
   /** How sure we are of the term: 1, or less when it comes from a guessed correction of a typo. */
   factor: number;
+  /**
+   * A common word of the language ("thing", "一共"): when the index does not know it, that is no
+   * evidence against a match, unlike an unknown specific word ("email", "地址").
+   */
+  generic?: boolean;
   /** A concept that names a person, place, institution or event (its synonym group starts with a capital). */
   entity?: boolean;
   /**
@@ -34,6 +40,15 @@ const LATIN_RUN = /^\p{Script=Latin}/u;
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
+// General-purpose stopword lists (stopwords-iso): far broader than the lexicon's, and they include words
+// that matter here ("where", "first"), so they never drop a word; they only mark words as generic.
+const iso = createRequire(import.meta.url)('stopwords-iso') as Record<Lang, string[]>;
+const GENERIC = {
+  zh: new Set(iso.zh),
+  ru: new Set(iso.ru.map((w) => w.replace(/ё/g, 'е'))),
+  en: new Set(iso.en),
+};
+
 /** Turns text into matching terms: normalise, split by script, correct, drop stopwords, stem, fold synonyms. */
 export interface Tokenizer {
   terms(text: string, correct?: Corrector): Term[];
@@ -41,6 +56,8 @@ export interface Tokenizer {
   pieces(text: string): { piece: string; kind: 'word' | 'han' }[];
   /** Stopword test on a normalised surface word (used by language detection). */
   isStopword(word: string, lang: Lang): boolean;
+  /** Whether a normalised surface word is a stopword of any language. */
+  isAnyStopword(word: string): boolean;
   /** Every synonym phrase as written in the lexicon (part of the known vocabulary). */
   readonly phrases: readonly string[];
 }
@@ -61,16 +78,23 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     const lang = CYRILLIC_RUN.test(word) ? 'ru' : 'en';
     if (stop[lang].has(word)) return;
     const stem = lang === 'ru' ? stemRussian(word) : stemEnglish(word);
-    if (!stopStems[lang].has(stem)) out.push({ text: stem, kind: 'word', factor });
+    if (!stopStems[lang].has(stem))
+      out.push({ text: stem, kind: 'word', factor, generic: GENERIC[lang].has(word) });
   }
 
   function split(text: string, correct?: Corrector): Term[] {
     const out: Term[] = [];
     for (const [word] of normalizeText(text).matchAll(WORD)) {
       if (HAN_RUN.test(word)) {
-        for (const { piece, straddles } of hanPieces(word, stop.zh)) {
+        for (const { piece, straddles, generic } of hanPieces(word, stop.zh)) {
           const fixed = correct?.(piece, 'han');
-          out.push({ text: fixed?.text ?? piece, kind: 'han', factor: fixed?.factor ?? 1, straddles });
+          out.push({
+            text: fixed?.text ?? piece,
+            kind: 'han',
+            factor: fixed?.factor ?? 1,
+            straddles,
+            generic,
+          });
         }
       } else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) {
         // A stopword is a known word, never a typo of a content word ("them" is not "theme").
@@ -134,6 +158,7 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       return out;
     },
     isStopword: (word, lang) => stop[lang].has(word),
+    isAnyStopword: (word) => stop.en.has(word) || stop.ru.has(word) || stop.zh.has(word),
     phrases: lexicon.synonyms.flat(),
   };
 }
@@ -141,19 +166,30 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
 /**
  * Chinese: the segmenter's words, minus stopwords, regrouped into runs that are indexed as character
  * bigrams (robust to segmentation differences and one wrong character); a lone character stays a
- * unigram. Each bigram says whether it straddles a boundary between two of the segmenter's words.
+ * unigram. Each bigram says whether it straddles a boundary between two of the segmenter's words, and
+ * whether both its characters come from generic words.
  */
-function hanPieces(run: string, stop: ReadonlySet<string>): { piece: string; straddles: boolean }[] {
-  const out: { piece: string; straddles: boolean }[] = [];
+function hanPieces(
+  run: string,
+  stop: ReadonlySet<string>,
+): { piece: string; straddles: boolean; generic: boolean }[] {
+  const out: { piece: string; straddles: boolean; generic: boolean }[] = [];
   let chars: string[] = [];
+  let generic: boolean[] = [];
   // Index (in chars) where each word of the current group starts.
   let starts = new Set<number>();
   const flush = () => {
-    if (chars.length === 1) out.push({ piece: chars[0] as string, straddles: false });
+    if (chars.length === 1)
+      out.push({ piece: chars[0] as string, straddles: false, generic: generic[0] === true });
     for (let i = 0; i + 1 < chars.length; i++) {
-      out.push({ piece: `${chars[i]}${chars[i + 1]}`, straddles: starts.has(i + 1) });
+      out.push({
+        piece: `${chars[i]}${chars[i + 1]}`,
+        straddles: starts.has(i + 1),
+        generic: generic[i] === true && generic[i + 1] === true,
+      });
     }
     chars = [];
+    generic = [];
     starts = new Set();
   };
   for (const { segment } of segmenter.segment(run)) {
@@ -162,7 +198,9 @@ function hanPieces(run: string, stop: ReadonlySet<string>): { piece: string; str
       continue;
     }
     if (chars.length > 0) starts.add(chars.length);
-    chars.push(...segment);
+    const segmentChars = [...segment];
+    chars.push(...segmentChars);
+    generic.push(...segmentChars.map(() => GENERIC.zh.has(segment)));
   }
   flush();
   return out;
