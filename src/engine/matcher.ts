@@ -60,6 +60,8 @@ export function createMatcher(
   const docTerms: string[][] = [];
   const postings = new Map<string, number[]>();
   const entryFreq = new Map<string, number>();
+  // Terms some fact entry uses; the others ("hi", "thanks") are small talk only.
+  const factual = new Set<string>();
   entries.forEach((entry, e) => {
     const seen = new Set<string>();
     for (const text of texts(entry)) {
@@ -75,7 +77,10 @@ export function createMatcher(
         else postings.set(t, [d]);
       }
     }
-    for (const t of seen) entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
+    for (const t of seen) {
+      entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
+      if (entry.kind !== 'chitchat') factual.add(t);
+    }
   });
 
   // Inverse entry frequency: a word in every question of one entry is still specific to that entry.
@@ -111,8 +116,14 @@ export function createMatcher(
 
   return {
     rank(text) {
-      const terms = queryTerms(text);
-      const total = terms.reduce((sum, t) => sum + t.weight, 0);
+      const asked = queryTerms(text);
+      // "Hi! When was the forum?" is a question with a greeting, not a greeting: small talk words
+      // step aside when the rest of the question is about facts.
+      const smallTalk = (t: QueryTerm) => t.known && !factual.has(t.text);
+      const sumWeight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
+      const facts = sumWeight(asked.filter((t) => t.known && factual.has(t.text)));
+      const terms = facts > sumWeight(asked.filter(smallTalk)) ? asked.filter((t) => !smallTalk(t)) : asked;
+      const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
       if (total === 0) return { ranked: [], terms };
 
       // Per doc: the weight of the query it covers (corrected typos count in part) and of itself.
@@ -124,13 +135,14 @@ export function createMatcher(
       for (const t of terms) {
         if (!t.known) continue;
         const reached = new Set<number>();
+        const w = t.weight * (t.entity ? options.entityWeight : 1);
         for (const d of postings.get(t.text) ?? []) {
-          matchedQuery.set(d, (matchedQuery.get(d) ?? 0) + t.weight * t.factor);
+          matchedQuery.set(d, (matchedQuery.get(d) ?? 0) + w * t.factor);
           matchedDoc.set(d, (matchedDoc.get(d) ?? 0) + t.weight);
           reached.add((docs[d] as Doc).entry);
         }
         for (const e of reached) {
-          entryCover.set(e, (entryCover.get(e) ?? 0) + t.weight * t.factor);
+          entryCover.set(e, (entryCover.get(e) ?? 0) + w * t.factor);
           if (!t.entity) entryAskCover.set(e, (entryAskCover.get(e) ?? 0) + t.weight * t.factor);
         }
       }

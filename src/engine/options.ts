@@ -32,6 +32,8 @@ export interface MatcherOptions extends SpellingOptions {
   straddleWeight: number;
   /** An unknown word that is common in the language ("thing", "一共") weighs this share of an unknown one. */
   genericWeight: number;
+  /** Names (entity concepts) set the scene more than they pick the entry: their weight is multiplied by this. */
+  entityWeight: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
   overviewBonus: number;
   /** Characters of a question that are read; the rest is cut before matching. */
@@ -60,6 +62,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   unknownHanWeight: 0.5,
   straddleWeight: 0.5,
   genericWeight: 0.5,
+  entityWeight: 0.8,
   overviewBonus: 0.01,
   maxQueryLength: 1000,
 });
