@@ -31,6 +31,8 @@ export async function runTerminal({
   const { engine, i18n, entryCount } = context ?? createAppContext();
   let chosen: Lang | undefined;
   let last: Lang = defaultLang;
+  // The entry answered last, so a follow-up ("and where?") can be understood.
+  let previous: string | undefined;
   const say = (text: string) => output.write(`${text}\n\n`);
   const t = () => translator(i18n, chosen ?? last);
 
@@ -70,6 +72,7 @@ export async function runTerminal({
       case '/speakers': {
         const entry = topicEntry(name.slice(1));
         if (entry) say(renderText(entryReply(entry, lang, t())));
+        previous = entry?.id;
         break;
       }
       default:
@@ -88,8 +91,9 @@ export async function runTerminal({
       if (!command(name.toLowerCase(), arg.toLowerCase())) break;
       continue;
     }
-    const result = engine.ask(line, { lang: chosen, fallbackLang: last });
+    const result = engine.ask(line, { lang: chosen, fallbackLang: last, context: previous });
     last = result.detected ?? last;
+    if (result.kind === 'answer') previous = result.entry.id;
     say(renderText(buildReply(result, engine, translator(i18n, result.lang))));
   }
   lines.close();

@@ -30,38 +30,59 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     return { question, detected, lang, ...matcher.rank(question) };
   }
 
+  /** Whether the best entry answers: a confident score or a clear lead, covering what is asked. */
+  function decide(ranked: Ranked[], termCount: number) {
+    const best = ranked[0];
+    const threshold =
+      termCount <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
+    if (!best || best.score < options.suggestThreshold) return { best, threshold, answer: false };
+    const second = ranked[1]?.score ?? 0;
+    const clearWinner = best.score >= options.marginThreshold && best.score - second >= options.answerMargin;
+    // Matching only the names ("the email of the Capital Library") is not answering the question.
+    const coversAsk = best.askCoverage >= options.minAskCoverage;
+    return { best, threshold, answer: (best.score >= threshold || clearWinner) && coversAsk };
+  }
+
+  function result(
+    { best, threshold, answer }: ReturnType<typeof decide>,
+    ranked: Ranked[],
+    base: { lang: Lang; detected: Lang | null },
+  ): EngineResult {
+    const { lang } = base;
+    const score = best ? Number(best.score.toFixed(4)) : null;
+    if (!best || best.score < options.suggestThreshold)
+      return { ...base, score, kind: 'notFound', suggestions: [] };
+    if (answer) {
+      const alternatives = ranked
+        .slice(1, options.maxSuggestions)
+        .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin)
+        .map((r) => ref(r, lang));
+      return { ...base, score, kind: 'answer', entry: best.entry, alternatives };
+    }
+    const suggestions = ranked
+      .slice(0, options.maxSuggestions)
+      .filter((r) => r.score >= options.suggestThreshold)
+      .map((r) => ref(r, lang));
+    return { ...base, score, kind: 'suggestions', suggestions };
+  }
+
   return {
     detect,
     topics: kb.topics,
     entry: (id) => kb.byId.get(id),
 
     ask(text, askOptions = {}): EngineResult {
-      const { detected, lang, ranked, terms } = prepare(text, askOptions);
-      const best = ranked[0];
-      const score = best ? Number(best.score.toFixed(4)) : null;
-      const base = { lang, detected, score };
-      if (!best || best.score < options.suggestThreshold) {
-        return { ...base, kind: 'notFound', suggestions: [] };
+      const { question, detected, lang, ranked, terms } = prepare(text, askOptions);
+      const base = { lang, detected };
+      const alone = decide(ranked, terms.length);
+      // A follow-up that names nobody ("and what did he say?", "а где?") is about what was just
+      // answered: it borrows that entry's names, and falls back to the question alone.
+      if (askOptions.context && !terms.some((t) => t.entity)) {
+        const followUp = matcher.rank(question, askOptions.context);
+        const withContext = decide(followUp.ranked, terms.length);
+        if (withContext.answer) return result(withContext, followUp.ranked, base);
       }
-      const threshold =
-        terms.length <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
-      const second = ranked[1]?.score ?? 0;
-      const clearWinner =
-        best.score >= options.marginThreshold && best.score - second >= options.answerMargin;
-      // Matching only the names ("the email of the Capital Library") is not answering the question.
-      const coversAsk = best.askCoverage >= options.minAskCoverage;
-      if ((best.score >= threshold || clearWinner) && coversAsk) {
-        const alternatives = ranked
-          .slice(1, options.maxSuggestions)
-          .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin)
-          .map((r) => ref(r, lang));
-        return { ...base, kind: 'answer', entry: best.entry, alternatives };
-      }
-      const suggestions = ranked
-        .slice(0, options.maxSuggestions)
-        .filter((r) => r.score >= options.suggestThreshold)
-        .map((r) => ref(r, lang));
-      return { ...base, kind: 'suggestions', suggestions };
+      return result(alone, ranked, base);
     },
 
     explain(text, limit = 5) {

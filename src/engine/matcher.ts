@@ -33,7 +33,11 @@ interface Doc {
 
 /** Ranks entries for a query; built once per knowledge base. */
 export interface Matcher {
-  rank(text: string): { ranked: Ranked[]; terms: QueryTerm[] };
+  /**
+   * Ranks the entries for a question; `context` (an entry answered just before) lends the question
+   * that entry's names, for follow-ups like "and what did he say?".
+   */
+  rank(text: string, context?: string): { ranked: Ranked[]; terms: QueryTerm[] };
 }
 
 /**
@@ -62,10 +66,16 @@ export function createMatcher(
   const entryFreq = new Map<string, number>();
   // Terms some fact entry uses; the others ("hi", "thanks") are small talk only.
   const factual = new Set<string>();
+  // The names (entity concepts) each entry's questions use, by entry id: what a follow-up borrows.
+  const namesOf = new Map<string, Set<string>>();
   entries.forEach((entry, e) => {
     const seen = new Set<string>();
+    const names = new Set<string>();
+    namesOf.set(entry.id, names);
     for (const text of texts(entry)) {
-      const terms = [...new Set(tokenizer.terms(text).map((t) => t.text))];
+      const tokens = tokenizer.terms(text);
+      for (const t of tokens) if (t.entity) names.add(t.text);
+      const terms = [...new Set(tokens.map((t) => t.text))];
       if (terms.length === 0) continue;
       const d = docs.length;
       docs.push({ entry: e, weight: 0 });
@@ -115,8 +125,13 @@ export function createMatcher(
   }
 
   return {
-    rank(text) {
+    rank(text, context) {
       const asked = queryTerms(text);
+      for (const name of namesOf.get(context ?? '') ?? []) {
+        if (asked.some((t) => t.text === name)) continue;
+        const weight = weightOf.get(name) ?? 0;
+        asked.push({ text: name, known: true, weight, factor: options.contextFactor, entity: true });
+      }
       // "Hi! When was the forum?" is a question with a greeting, not a greeting: small talk words
       // step aside when the rest of the question is about facts.
       const smallTalk = (t: QueryTerm) => t.known && !factual.has(t.text);

@@ -34,6 +34,8 @@ export interface MatcherOptions extends SpellingOptions {
   genericWeight: number;
   /** Names (entity concepts) set the scene more than they pick the entry: their weight is multiplied by this. */
   entityWeight: number;
+  /** How much the names borrowed from the previous answer count in a follow-up question. */
+  contextFactor: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
   overviewBonus: number;
   /** Characters of a question that are read; the rest is cut before matching. */
@@ -63,6 +65,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   straddleWeight: 0.5,
   genericWeight: 0.5,
   entityWeight: 0.8,
+  contextFactor: 0.6,
   overviewBonus: 0.01,
   maxQueryLength: 1000,
 });

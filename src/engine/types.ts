@@ -9,6 +9,11 @@ export interface AskOptions {
   lang?: Lang;
   /** Used when there is no explicit choice and the question's language cannot be told (e.g. "?!"). */
   fallbackLang?: Lang;
+  /**
+   * The entry this user was answered last, if any: a follow-up ("and what did he say?") that cannot
+   * be answered on its own is tried again with that entry's names.
+   */
+  context?: string;
 }
 
 /** A reference to an entry, localized for the reply. */

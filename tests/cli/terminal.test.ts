@@ -31,6 +31,12 @@ describe('terminal chat', () => {
     expect(run.stdout).not.toMatch(/Pashkov House/);
   });
 
+  it('understands a follow-up about what it just answered', () => {
+    const run = chat('who is Zhang Hanhui?\nwhat did he say?\n');
+    expect(run.stdout.match(/Zhang Hanhui/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(run.stdout).toMatch(/online literature/);
+  });
+
   it('/agreements names both agreements; an unknown command and an unknown language are explained', () => {
     const run = chat('/agreements\n/frobnicate\n/lang fr\n');
     expect(run.stdout).toMatch(/Manuscript Reproduction Pact/);

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/engine/engine.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+
+const engine = createEngine(loadKnowledge());
+const answered = (question: string, context?: string) => {
+  const result = engine.ask(question, { context });
+  return result.kind === 'answer' ? result.entry.id : result.kind;
+};
+
+describe('follow-up questions', () => {
+  it('borrow the names of the entry answered just before', () => {
+    expect(answered('what did he say?', 'speaker-zhang-hanhui')).toBe('speaker-zhang-hanhui');
+    expect(answered('他说了什么', 'speaker-zhang-hanhui')).toBe('speaker-zhang-hanhui');
+  });
+
+  it('ignore the previous answer when the question names someone itself', () => {
+    expect(answered('what did Lyubimova say?', 'speaker-zhang-hanhui')).toBe('speech-lyubimova');
+  });
+
+  it('ignore the previous answer when the question stands on its own', () => {
+    expect(answered('when did the forum open?', 'speaker-zhang-hanhui')).toBe('forum-date');
+    expect(answered('where was the forum held?', 'agreements-overview')).toBe('forum-venue');
+  });
+
+  it('do not make an unrelated question answerable', () => {
+    expect(answered('what is the price of bitcoin?', 'forum-date')).not.toMatch(/^forum|^speaker|^agreement/);
+  });
+});
