@@ -8,8 +8,8 @@ export interface Ranked {
   entry: Entry;
   score: number;
   /**
-   * Share of what the question asks beyond names (its weight without entity terms) that the entry
-   * covers: low for "the email of the Capital Library", where only the name matches.
+   * Share of what the question asks beyond names and question words (its weight without those terms)
+   * that the entry covers: low for "the email of the Capital Library", where only the name matches.
    */
   askCoverage: number;
 }
@@ -24,6 +24,8 @@ export interface QueryTerm {
   factor: number;
   /** Names a person, place, institution or event. */
   entity: boolean;
+  /** Says what kind of answer is wanted ("when") or asks for a summary ("overview"), see the lexicon. */
+  role?: 'question' | 'overview';
 }
 
 interface Doc {
@@ -110,15 +112,16 @@ export function createMatcher(
       seen.add(term.text);
       const weight = weightOf.get(term.text);
       const entity = term.entity === true;
+      const { role } = term;
       if (weight !== undefined)
-        out.push({ text: term.text, known: true, weight, factor: term.factor, entity });
+        out.push({ text: term.text, known: true, weight, factor: term.factor, entity, role });
       else {
         const share =
           (term.kind !== 'han'
             ? 1
             : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1)) *
           (term.generic ? options.genericWeight : 1);
-        out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0, entity });
+        out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0, entity, role });
       }
     }
     return out;
@@ -137,7 +140,13 @@ export function createMatcher(
       const smallTalk = (t: QueryTerm) => t.known && !factual.has(t.text);
       const sumWeight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
       const facts = sumWeight(asked.filter((t) => t.known && factual.has(t.text)));
-      const terms = facts > sumWeight(asked.filter(smallTalk)) ? asked.filter((t) => !smallTalk(t)) : asked;
+      const talk = facts > sumWeight(asked.filter(smallTalk)) ? asked.filter((t) => !smallTalk(t)) : asked;
+      // "List of speakers", "the forum in a nutshell": a request for an overview entry, not a topic.
+      const wantsOverview =
+        talk.some((t) => t.role === 'overview') && talk.some((t) => t.role !== 'overview');
+      const terms = wantsOverview ? talk.filter((t) => t.role !== 'overview') : talk;
+      // What is asked beyond names and question words: an answer must cover some of it.
+      const isAsk = (t: QueryTerm) => !t.entity && t.role !== 'question';
       const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
       if (total === 0) return { ranked: [], terms };
 
@@ -146,7 +155,7 @@ export function createMatcher(
       const matchedDoc = new Map<number, number>();
       const entryCover = new Map<number, number>();
       const entryAskCover = new Map<number, number>();
-      const askTotal = terms.reduce((sum, t) => sum + (t.entity ? 0 : t.weight), 0);
+      const askTotal = terms.reduce((sum, t) => sum + (isAsk(t) ? t.weight : 0), 0);
       for (const t of terms) {
         if (!t.known) continue;
         const reached = new Set<number>();
@@ -158,7 +167,7 @@ export function createMatcher(
         }
         for (const e of reached) {
           entryCover.set(e, (entryCover.get(e) ?? 0) + w * t.factor);
-          if (!t.entity) entryAskCover.set(e, (entryAskCover.get(e) ?? 0) + t.weight * t.factor);
+          if (isAsk(t)) entryAskCover.set(e, (entryAskCover.get(e) ?? 0) + t.weight * t.factor);
         }
       }
 
@@ -177,7 +186,9 @@ export function createMatcher(
         const score =
           b * (bestDoc.get(e) ?? 0) +
           (1 - b) * (cover / total) +
-          (entry.kind === 'overview' ? options.overviewBonus : 0);
+          (entry.kind === 'overview'
+            ? options.overviewBonus + (wantsOverview ? options.overviewIntentBonus : 0)
+            : 0);
         const askCoverage = askTotal === 0 ? 1 : (entryAskCover.get(e) ?? 0) / askTotal;
         ranked.push({ entry, score: Math.min(1, score), askCoverage });
       }

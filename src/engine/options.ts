@@ -34,6 +34,8 @@ export interface MatcherOptions extends SpellingOptions {
   genericWeight: number;
   /** Names (entity concepts) set the scene more than they pick the entry: their weight is multiplied by this. */
   entityWeight: number;
+  /** Bonus of overview entries when the question asks for a list or a summary (lexicon overviewWords). */
+  overviewIntentBonus: number;
   /** How much the names borrowed from the previous answer count in a follow-up question. */
   contextFactor: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
@@ -66,6 +68,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   genericWeight: 0.5,
   entityWeight: 0.8,
   contextFactor: 0.6,
+  overviewIntentBonus: 0.15,
   overviewBonus: 0.01,
   maxQueryLength: 1000,
 });

@@ -81,6 +81,17 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBas
   const topics = parseFile(topicsFile, topicsSchema);
   const lexicon = parseFile(join(root, 'lexicon.json'), lexiconSchema);
   const topicIds = new Set(topics.map((t) => t.id));
+  const heads = new Set(lexicon.synonyms.map((group) => group[0]));
+  for (const field of ['questionWords', 'overviewWords'] as const) {
+    lexicon[field].forEach((head, i) => {
+      if (!heads.has(head)) {
+        const shown = relative(process.cwd(), join(root, 'lexicon.json'));
+        throw new KnowledgeError(
+          `${shown}: at ${field}[${i}]: "${head}" is not the first member of a synonym group`,
+        );
+      }
+    });
+  }
 
   for (const entry of byId.values()) {
     const shown = fileOf.get(entry.id) ?? entry.id;

@@ -56,5 +56,15 @@ export const lexiconSchema = z.strictObject({
    * (e.g. Beijing / Пекин / 北京). Each group is folded to one concept when matching.
    */
   synonyms: z.array(z.array(nonEmpty).min(2, 'a synonym group needs at least 2 members')),
+  /**
+   * Synonym groups (named by their first member) that only say what kind of answer is wanted
+   * ("when", "where", "who"): an answer must cover the rest of the question, not just these.
+   */
+  questionWords: z.array(nonEmpty).default([]),
+  /**
+   * Synonym groups (named by their first member) that ask for a summary or a list ("overview", "list"):
+   * they favour overview entries instead of counting as a topic.
+   */
+  overviewWords: z.array(nonEmpty).default([]),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;

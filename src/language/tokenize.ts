@@ -15,6 +15,8 @@ export interface Term {
    * evidence against a match, unlike an unknown specific word ("email", "地址").
    */
   generic?: boolean;
+  /** What a concept does in a question besides naming a topic (see the lexicon's questionWords and overviewWords). */
+  role?: 'question' | 'overview';
   /** A concept that names a person, place, institution or event (its synonym group starts with a capital). */
   entity?: boolean;
   /**
@@ -109,14 +111,18 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   }
 
   // Each synonym group becomes one concept; phrases are matched on term sequences, longest first.
-  const phrases: { seq: string[]; concept: string; entity: boolean }[] = [];
+  const phrases: { seq: string[]; concept: string; entity: boolean; role?: 'question' | 'overview' }[] = [];
+  const roles = new Map<string, 'question' | 'overview'>([
+    ...lexicon.questionWords.map((head) => [head, 'question'] as const),
+    ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
+  ]);
   for (const group of lexicon.synonyms) {
     const concept = `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`;
     // Names are written capitalised in the lexicon ("Capital Library"), common words are not ("library").
     const entity = /^\p{Lu}/u.test(group[0]?.trim() ?? '');
     for (const member of group) {
       const seq = split(member).map((t) => t.text);
-      if (seq.length > 0) phrases.push({ seq, concept, entity });
+      if (seq.length > 0) phrases.push({ seq, concept, entity, role: roles.get(group[0] ?? '') });
     }
   }
   phrases.sort((a, b) => b.seq.length - a.seq.length);
@@ -136,7 +142,7 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       if (hit) {
         const parts = terms.slice(i, i + hit.seq.length);
         const factor = Math.min(...parts.map((t) => t.factor));
-        out.push({ text: hit.concept, kind: 'concept', factor, entity: hit.entity });
+        out.push({ text: hit.concept, kind: 'concept', factor, entity: hit.entity, role: hit.role });
         i += hit.seq.length;
       } else {
         out.push(terms[i] as Term);
