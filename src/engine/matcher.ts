@@ -113,9 +113,9 @@ export function createMatcher(
       const weight = weightOf.get(term.text);
       const entity = term.entity === true;
       const { role } = term;
-      if (weight !== undefined)
+      if (weight !== undefined) {
         out.push({ text: term.text, known: true, weight, factor: term.factor, entity, role });
-      else {
+      } else {
         const share =
           (term.kind !== 'han'
             ? 1

@@ -42,6 +42,22 @@ const LATIN_RUN = /^\p{Script=Latin}/u;
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
+/** Share of a long name's terms that must be there, in order, for it to match approximately. */
+const APPROXIMATE_SHARE = 0.7;
+
+/** Length of the longest common subsequence of two term lists. */
+function lcs(a: readonly string[], b: readonly string[]): number {
+  let prev = new Array<number>(b.length + 1).fill(0);
+  for (const x of a) {
+    const row = [0];
+    b.forEach((y, j) => {
+      row.push(x === y ? (prev[j] as number) + 1 : Math.max(prev[j + 1] as number, row[j] as number));
+    });
+    prev = row;
+  }
+  return prev[b.length] as number;
+}
+
 // General-purpose stopword lists (stopwords-iso): far broader than the lexicon's, and they include words
 // that matter here ("where", "first"), so they never drop a word; they only mark words as generic.
 const iso = createRequire(import.meta.url)('stopwords-iso') as Record<Lang, string[]>;
@@ -134,16 +150,55 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     byFirst.set(first, list);
   }
 
+  // Long names are often written with a word changed or left out ("远东国立科学图书馆" for
+  // 远东国家科学图书馆, "Far Eastern Scientific Library"): phrases of three or more terms also match
+  // approximately, by the longest common subsequence, and count in proportion.
+  const byAnyTerm = new Map<string, typeof phrases>();
+  for (const p of phrases) {
+    if (p.seq.length < 3) continue;
+    for (const t of new Set(p.seq.slice(0, 2))) {
+      const list = byAnyTerm.get(t) ?? [];
+      list.push(p);
+      byAnyTerm.set(t, list);
+    }
+  }
+
+  function approximate(
+    terms: Term[],
+    i: number,
+  ): { phrase: (typeof phrases)[number]; length: number; share: number } | null {
+    let best: { phrase: (typeof phrases)[number]; length: number; share: number } | null = null;
+    for (const phrase of byAnyTerm.get((terms[i] as Term).text) ?? []) {
+      const need = Math.ceil(phrase.seq.length * APPROXIMATE_SHARE);
+      for (let length = Math.min(phrase.seq.length + 1, terms.length - i); length >= need; length--) {
+        const window = terms.slice(i, i + length).map((t) => t.text);
+        if (!phrase.seq.includes(window[length - 1] as string)) continue;
+        const common = lcs(window, phrase.seq);
+        if (common < need || common < length * APPROXIMATE_SHARE) continue;
+        const share = common / phrase.seq.length;
+        if (!best || share > best.share || (share === best.share && length < best.length))
+          best = { phrase, length, share };
+      }
+    }
+    return best;
+  }
+
   function fold(terms: Term[]): Term[] {
     const out: Term[] = [];
     for (let i = 0; i < terms.length; ) {
       const candidates = byFirst.get((terms[i] as Term).text);
-      const hit = candidates?.find((p) => p.seq.every((s, k) => terms[i + k]?.text === s));
+      const exact = candidates?.find((p) => p.seq.every((s, k) => terms[i + k]?.text === s));
+      const near = approximate(terms, i);
+      // A longer name written approximately beats a shorter one inside it ("远东" in 远东国立科学图书馆).
+      const hit =
+        exact && (!near || near.length <= exact.seq.length)
+          ? { phrase: exact, length: exact.seq.length, share: 1 }
+          : near;
       if (hit) {
-        const parts = terms.slice(i, i + hit.seq.length);
-        const factor = Math.min(...parts.map((t) => t.factor));
-        out.push({ text: hit.concept, kind: 'concept', factor, entity: hit.entity, role: hit.role });
-        i += hit.seq.length;
+        const { phrase, length, share } = hit;
+        const factor = Math.min(...terms.slice(i, i + length).map((t) => t.factor)) * share;
+        out.push({ text: phrase.concept, kind: 'concept', factor, entity: phrase.entity, role: phrase.role });
+        i += length;
       } else {
         out.push(terms[i] as Term);
         i += 1;
