@@ -54,12 +54,15 @@ export function createCorrector(
   vocabulary: ReadonlyMap<string, number>,
   options: SpellingOptions,
   isStopword: (word: string) => boolean = () => false,
+  /** Chinese bigrams a homophone may be corrected to (default: every Chinese word of the vocabulary). */
+  homophoneTargets?: ReadonlySet<string>,
 ): Corrector {
   const byLength = new Map<string, string[]>();
   const byPinyin = new Map<string, string>();
   const key = (word: string, len: number) => `${/^\p{Script=Cyrillic}/u.test(word) ? 'c' : 'l'}${len}`;
   for (const word of vocabulary.keys()) {
     if (/^\p{Script=Han}+$/u.test(word)) {
+      if (homophoneTargets && !homophoneTargets.has(word)) continue;
       const pinyin = pinyinKey(word);
       const current = byPinyin.get(pinyin);
       if (!current || (vocabulary.get(word) ?? 0) > (vocabulary.get(current) ?? 0))

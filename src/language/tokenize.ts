@@ -71,7 +71,7 @@ const GENERIC = {
 export interface Tokenizer {
   terms(text: string, correct?: Corrector): Term[];
   /** The pieces a corrector may be asked about (surface words and Chinese bigrams), for building its vocabulary. */
-  pieces(text: string): { piece: string; kind: 'word' | 'han' }[];
+  pieces(text: string): { piece: string; kind: 'word' | 'han'; straddles?: boolean }[];
   /** Stopword test on a normalised surface word (used by language detection). */
   isStopword(word: string, lang: Lang): boolean;
   /** Whether a normalised surface word is a stopword of any language. */
@@ -210,10 +210,11 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   return {
     terms: (text, correct) => fold(split(text, correct)),
     pieces(text) {
-      const out: { piece: string; kind: 'word' | 'han' }[] = [];
+      const out: { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] = [];
       for (const [word] of normalizeText(text).matchAll(WORD)) {
         if (HAN_RUN.test(word))
-          for (const { piece } of hanPieces(word, stop.zh)) out.push({ piece, kind: 'han' });
+          for (const { piece, straddles } of hanPieces(word, stop.zh))
+            out.push({ piece, kind: 'han', straddles });
         else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) out.push({ piece: word, kind: 'word' });
       }
       return out;
