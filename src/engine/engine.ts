@@ -4,7 +4,7 @@ import { detectLanguage } from '../language/detect.js';
 import { createTokenizer } from '../language/tokenize.js';
 import { createMatcher, type Ranked } from './matcher.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
-import type { AskOptions, Engine, EngineResult, EntryRef } from './types.js';
+import type { AskOptions, Engine, EngineResult, EntryRef, QueryTerm } from './types.js';
 
 /** Reply language when there is no choice, no telling language and no fallback. */
 export const DEFAULT_LANG: Lang = 'en';
@@ -31,7 +31,8 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
   }
 
   /** Whether the best entry answers: a confident score or a clear lead, covering what is asked. */
-  function decide(ranked: Ranked[], termCount: number) {
+  function decide(ranked: Ranked[], terms: readonly QueryTerm[]) {
+    const termCount = terms.length;
     const best = ranked[0];
     const threshold =
       termCount <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
@@ -40,7 +41,9 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     const clearWinner = best.score >= options.marginThreshold && best.score - second >= options.answerMargin;
     // Matching only the names ("the email of the Capital Library") is not answering the question.
     const coversAsk = best.askCoverage >= options.minAskCoverage;
-    return { best, threshold, answer: (best.score >= threshold || clearWinner) && coversAsk };
+    // Asking what the source does not tell (the next forum, how many came) is never answered.
+    const answerable = !terms.some((t) => t.role === 'unanswerable');
+    return { best, threshold, answer: (best.score >= threshold || clearWinner) && coversAsk && answerable };
   }
 
   function result(
@@ -74,12 +77,12 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     ask(text, askOptions = {}): EngineResult {
       const { question, detected, lang, ranked, terms } = prepare(text, askOptions);
       const base = { lang, detected };
-      const alone = decide(ranked, terms.length);
+      const alone = decide(ranked, terms);
       // A follow-up that names nobody ("and what did he say?", "а где?") is about what was just
       // answered: it borrows that entry's names, and falls back to the question alone.
       if (askOptions.context && !terms.some((t) => t.entity)) {
         const followUp = matcher.rank(question, askOptions.context);
-        const withContext = decide(followUp.ranked, terms.length);
+        const withContext = decide(followUp.ranked, followUp.terms);
         if (withContext.answer) return result(withContext, followUp.ranked, base);
       }
       return result(alone, ranked, base);

@@ -25,7 +25,7 @@ export interface QueryTerm {
   /** Names a person, place, institution or event. */
   entity: boolean;
   /** Says what kind of answer is wanted ("when") or asks for a summary ("overview"), see the lexicon. */
-  role?: 'question' | 'overview';
+  role?: 'question' | 'overview' | 'unanswerable';
 }
 
 interface Doc {

@@ -66,5 +66,10 @@ export const lexiconSchema = z.strictObject({
    * they favour overview entries instead of counting as a topic.
    */
   overviewWords: z.array(nonEmpty).default([]),
+  /**
+   * Synonym groups (named by their first member) for what the source does not tell (other editions of
+   * the forum, attendance figures): a question about them is not answered, however well the rest matches.
+   */
+  unanswerable: z.array(nonEmpty).default([]),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -16,7 +16,7 @@ export interface Term {
    */
   generic?: boolean;
   /** What a concept does in a question besides naming a topic (see the lexicon's questionWords and overviewWords). */
-  role?: 'question' | 'overview';
+  role?: 'question' | 'overview' | 'unanswerable';
   /** A concept that names a person, place, institution or event (its synonym group starts with a capital). */
   entity?: boolean;
   /**
@@ -127,10 +127,11 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   }
 
   // Each synonym group becomes one concept; phrases are matched on term sequences, longest first.
-  const phrases: { seq: string[]; concept: string; entity: boolean; role?: 'question' | 'overview' }[] = [];
-  const roles = new Map<string, 'question' | 'overview'>([
+  const phrases: { seq: string[]; concept: string; entity: boolean; role?: Term['role'] }[] = [];
+  const roles = new Map<string, Term['role']>([
     ...lexicon.questionWords.map((head) => [head, 'question'] as const),
     ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
+    ...lexicon.unanswerable.map((head) => [head, 'unanswerable'] as const),
   ]);
   for (const group of lexicon.synonyms) {
     const concept = `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`;
