@@ -27,3 +27,19 @@ describe('follow-up questions', () => {
     expect(answered('what is the price of bitcoin?', 'forum-date')).not.toMatch(/^forum|^speaker|^agreement/);
   });
 });
+
+describe('what the source does not tell', () => {
+  it('is not answered even when the rest of the question matches a fact', () => {
+    for (const q of [
+      'where will the next forum be held?',
+      'сколько человек пришло на форум',
+      '第五届论坛什么时候开',
+    ])
+      expect(answered(q)).not.toMatch(/^forum-|^agreements|^speakers/);
+  });
+
+  it('does not stop the facts themselves from being answered', () => {
+    expect(answered('which edition is this forum?')).toBe('forum-history');
+    expect(answered('who took part in the forum?')).toBe('forum-participants');
+  });
+});

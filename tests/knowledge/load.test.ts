@@ -114,6 +114,13 @@ describe('a bad knowledge file', () => {
     );
   });
 
+  it('rejects a lexicon role that names no synonym group', () => {
+    const dir = withMutation('lexicon.json', (l) => ({ ...l, unanswerable: ['no such group'] }));
+    expect(messageOf(dir)).toMatch(
+      /lexicon\.json: at unanswerable\[0\]: "no such group" is not the first member of a synonym group$/,
+    );
+  });
+
   it('reports broken JSON', () => {
     const dir = withMutation('topics.json', () => null);
     writeFileSync(join(dir, 'topics.json'), '[{"id": "forum",');
