@@ -57,13 +57,15 @@ export function createMatcher(
   // Typos are corrected on surface words, before stemming and synonym folding ("wehn" -> "when" -> ~when),
   // against every word the knowledge base and the lexicon spell.
   const vocabulary = new Map<string, number>();
-  // A homophone typo is corrected to a real word of the knowledge base, never to a bigram that only
-  // straddles two words there ("坛体" in 论坛体现).
+  // A homophone typo is corrected to a real word of the knowledge base or its lexicon, never to a
+  // bigram that only straddles two words of a question there ("坛体" in 论坛体现).
   const words = new Set<string>();
-  for (const text of [...entries.flatMap(texts), ...tokenizer.phrases]) {
+  const phrases = new Set(tokenizer.phrases);
+  for (const text of [...entries.flatMap(texts), ...phrases]) {
     for (const { piece, straddles } of tokenizer.pieces(text)) {
       vocabulary.set(piece, (vocabulary.get(piece) ?? 0) + 1);
-      if (!straddles) words.add(piece);
+      // Inside a synonym phrase every bigram is part of a name or term (文化年), wherever words split.
+      if (!straddles || phrases.has(text)) words.add(piece);
     }
   }
   const correct = createCorrector(vocabulary, options, tokenizer.isAnyStopword, words);
