@@ -171,6 +171,9 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     let best: { phrase: (typeof phrases)[number]; length: number; share: number } | null = null;
     for (const phrase of byAnyTerm.get((terms[i] as Term).text) ?? []) {
       const need = Math.ceil(phrase.seq.length * APPROXIMATE_SHARE);
+      // Cheap test first: enough of the phrase's terms must be there at all.
+      const ahead = terms.slice(i, i + phrase.seq.length + 1);
+      if (ahead.filter((t) => phrase.seq.includes(t.text)).length < need) continue;
       for (let length = Math.min(phrase.seq.length + 1, terms.length - i); length >= need; length--) {
         const window = terms.slice(i, i + length).map((t) => t.text);
         if (!phrase.seq.includes(window[length - 1] as string)) continue;
@@ -232,11 +235,28 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
  * unigram. Each bigram says whether it straddles a boundary between two of the segmenter's words, and
  * whether both its characters come from generic words.
  */
-function hanPieces(
-  run: string,
-  stop: ReadonlySet<string>,
-): { piece: string; straddles: boolean; generic: boolean }[] {
-  const out: { piece: string; straddles: boolean; generic: boolean }[] = [];
+type HanPiece = { piece: string; straddles: boolean; generic: boolean };
+// Segmenting is the costly part of indexing and the same runs recur (every question says 论坛):
+// remember recent runs, per stopword set, in a bounded cache.
+const hanCache = new WeakMap<ReadonlySet<string>, Map<string, HanPiece[]>>();
+const HAN_CACHE_SIZE = 20_000;
+
+function hanPieces(run: string, stop: ReadonlySet<string>): HanPiece[] {
+  let cache = hanCache.get(stop);
+  if (!cache) {
+    cache = new Map();
+    hanCache.set(stop, cache);
+  }
+  const cached = cache.get(run);
+  if (cached) return cached;
+  const pieces = segmentHan(run, stop);
+  if (cache.size >= HAN_CACHE_SIZE) cache.clear();
+  cache.set(run, pieces);
+  return pieces;
+}
+
+function segmentHan(run: string, stop: ReadonlySet<string>): HanPiece[] {
+  const out: HanPiece[] = [];
   let chars: string[] = [];
   let generic: boolean[] = [];
   // Index (in chars) where each word of the current group starts.
