@@ -135,6 +135,22 @@ export function createMatcher(
     return out;
   }
 
+  // Scratch space reused by every query (rank is synchronous and single-threaded): per-doc and
+  // per-entry accumulators in typed arrays instead of fresh Maps and Sets per query.
+  const docEntry = Int32Array.from(docs, (doc) => doc.entry);
+  const docWeight = Float64Array.from(docs, (doc) => doc.weight);
+  const matchedQuery = new Float64Array(docs.length);
+  const matchedDoc = new Float64Array(docs.length);
+  const docTouched = new Uint8Array(docs.length);
+  const touchedDocs = new Int32Array(docs.length);
+  const entryCover = new Float64Array(n);
+  const entryAskCover = new Float64Array(n);
+  const bestDoc = new Float64Array(n);
+  const entryTouched = new Uint8Array(n);
+  const touchedEntries = new Int32Array(n);
+  const reachedBy = new Int32Array(n);
+  let stamp = 0;
+
   return {
     rank(text, context) {
       const asked = queryTerms(text);
@@ -158,47 +174,66 @@ export function createMatcher(
       const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
       if (total === 0) return { ranked: [], terms };
 
-      // Per doc: the weight of the query it covers (corrected typos count in part) and of itself.
-      const matchedQuery = new Map<number, number>();
-      const matchedDoc = new Map<number, number>();
-      const entryCover = new Map<number, number>();
-      const entryAskCover = new Map<number, number>();
+      // Per doc: the weight of the query it covers (corrected typos count in part) and of itself,
+      // accumulated in the typed arrays below; only what this query touched is read and reset.
+      let docCount = 0;
+      let entryCount = 0;
       const askTotal = terms.reduce((sum, t) => sum + (isAsk(t) ? t.weight : 0), 0);
       for (const t of terms) {
         if (!t.known) continue;
-        const reached = new Set<number>();
+        stamp += 1;
         const w = t.weight * (t.entity ? options.entityWeight : 1);
+        const gain = w * t.factor;
+        const ask = isAsk(t) ? t.weight * t.factor : 0;
         for (const d of postings.get(t.text) ?? []) {
-          matchedQuery.set(d, (matchedQuery.get(d) ?? 0) + w * t.factor);
-          matchedDoc.set(d, (matchedDoc.get(d) ?? 0) + t.weight);
-          reached.add((docs[d] as Doc).entry);
-        }
-        for (const e of reached) {
-          entryCover.set(e, (entryCover.get(e) ?? 0) + w * t.factor);
-          if (isAsk(t)) entryAskCover.set(e, (entryAskCover.get(e) ?? 0) + t.weight * t.factor);
+          if (docTouched[d] === 0) {
+            docTouched[d] = 1;
+            touchedDocs[docCount++] = d;
+          }
+          matchedQuery[d] = (matchedQuery[d] as number) + gain;
+          matchedDoc[d] = (matchedDoc[d] as number) + t.weight;
+          const e = docEntry[d] as number;
+          if (reachedBy[e] === stamp) continue;
+          reachedBy[e] = stamp;
+          if (entryTouched[e] === 0) {
+            entryTouched[e] = 1;
+            touchedEntries[entryCount++] = e;
+          }
+          entryCover[e] = (entryCover[e] as number) + gain;
+          entryAskCover[e] = (entryAskCover[e] as number) + ask;
         }
       }
 
-      const bestDoc = new Map<number, number>();
       const a = options.queryCoverageExponent;
-      for (const [d, mq] of matchedQuery) {
-        const doc = docs[d] as Doc;
-        const sim = (mq / total) ** a * Math.min(1, (matchedDoc.get(d) ?? 0) / doc.weight) ** (1 - a);
-        if (sim > (bestDoc.get(doc.entry) ?? 0)) bestDoc.set(doc.entry, sim);
+      for (let i = 0; i < docCount; i++) {
+        const d = touchedDocs[i] as number;
+        const e = docEntry[d] as number;
+        const sim =
+          ((matchedQuery[d] as number) / total) ** a *
+          Math.min(1, (matchedDoc[d] as number) / (docWeight[d] as number)) ** (1 - a);
+        if (sim > (bestDoc[e] as number)) bestDoc[e] = sim;
+        matchedQuery[d] = 0;
+        matchedDoc[d] = 0;
+        docTouched[d] = 0;
       }
 
       const ranked: Ranked[] = [];
       const b = options.bestQuestionWeight;
-      for (const [e, cover] of entryCover) {
+      for (let i = 0; i < entryCount; i++) {
+        const e = touchedEntries[i] as number;
         const entry = entries[e] as Entry;
         const score =
-          b * (bestDoc.get(e) ?? 0) +
-          (1 - b) * (cover / total) +
+          b * (bestDoc[e] as number) +
+          (1 - b) * ((entryCover[e] as number) / total) +
           (entry.kind === 'overview'
             ? options.overviewBonus + (wantsOverview ? options.overviewIntentBonus : 0)
             : 0);
-        const askCoverage = askTotal === 0 ? 1 : (entryAskCover.get(e) ?? 0) / askTotal;
+        const askCoverage = askTotal === 0 ? 1 : (entryAskCover[e] as number) / askTotal;
         ranked.push({ entry, score: Math.min(1, score), askCoverage });
+        entryCover[e] = 0;
+        entryAskCover[e] = 0;
+        bestDoc[e] = 0;
+        entryTouched[e] = 0;
       }
       ranked.sort((x, y) => y.score - x.score);
       return { ranked, terms };

@@ -57,7 +57,6 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   queryCoverageExponent: 0.75,
   bestQuestionWeight: 0.75,
   fuzzyThreshold: 0.5,
-  fuzzyCandidates: 8,
   fuzzyMinLength: 4,
   twoEditsMinLength: 8,
   editFactor: 0.85,

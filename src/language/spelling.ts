@@ -6,8 +6,6 @@ import type { Corrector } from './tokenize.js';
 export interface SpellingOptions {
   /** Fuse.js threshold for retrieving candidate corrections (0 exact .. 1 anything). */
   fuzzyThreshold: number;
-  /** How many of Fuse.js's best candidates of each length the edit distance looks at. */
-  fuzzyCandidates: number;
   /** Words shorter than this are never corrected (too many neighbours). */
   fuzzyMinLength: number;
   /** Words of at least this length may be two edits away from a known word; shorter ones one. */
@@ -16,32 +14,6 @@ export interface SpellingOptions {
   editFactor: number;
   /** How much a Chinese bigram matched only by its pinyin (a homophone typo) counts. */
   homophoneFactor: number;
-}
-
-/**
- * Optimal string alignment distance: insertions, deletions, substitutions and swaps of two
- * neighbouring letters each cost one edit (the typos people make).
- */
-export function editDistance(a: string, b: string): number {
-  const x = [...a];
-  const y = [...b];
-  const d: number[][] = Array.from({ length: x.length + 1 }, (_, i) => [
-    i,
-    ...Array<number>(y.length).fill(0),
-  ]);
-  for (let j = 0; j <= y.length; j++) (d[0] as number[])[j] = j;
-  for (let i = 1; i <= x.length; i++) {
-    const row = d[i] as number[];
-    const prev = d[i - 1] as number[];
-    for (let j = 1; j <= y.length; j++) {
-      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-      row[j] = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) {
-        row[j] = Math.min(row[j] as number, ((d[i - 2] as number[])[j - 2] as number) + 1);
-      }
-    }
-  }
-  return (d[x.length] as number[])[y.length] as number;
 }
 
 /**
@@ -73,13 +45,16 @@ export function createCorrector(
       byLength.set(key(word, [...word].length), list);
     }
   }
-  const fuses = new Map<string, Fuse<string>>();
+  // Each bucket's words as code points, for an edit distance that gives up beyond maxEdits: every
+  // word within reach is found (no index to build), and Fuse.js only scores those few.
+  const buckets = new Map<string, { word: string; cps: number[] }[]>();
   for (const [k, words] of byLength) {
-    fuses.set(
+    buckets.set(
       k,
-      new Fuse(words, { includeScore: true, threshold: options.fuzzyThreshold, ignoreLocation: true }),
+      words.map((word) => ({ word, cps: [...word].map((c) => c.codePointAt(0) as number) })),
     );
   }
+  const fuseOptions = { includeScore: true, threshold: options.fuzzyThreshold, ignoreLocation: true };
   // Lower is better: fewer edits, then a content word, then a more frequent word, then Fuse's own score.
   const rank = (word: string, edits: number, score: number) => [
     edits,
@@ -102,14 +77,52 @@ export function createCorrector(
     if (length < options.fuzzyMinLength) return null;
     const maxEdits = length >= options.twoEditsMinLength ? 2 : 1;
     let best: { text: string; edits: number; rank: number[] } | null = null;
+    const cps = [...piece].map((c) => c.codePointAt(0) as number);
+    const near = new Map<string, number>();
     for (let len = length - maxEdits; len <= length + maxEdits; len++) {
-      for (const hit of fuses.get(key(piece, len))?.search(piece, { limit: options.fuzzyCandidates }) ?? []) {
-        const edits = editDistance(piece, hit.item);
-        if (edits > maxEdits) continue;
-        const r = rank(hit.item, edits, hit.score ?? 1);
-        if (!best || better(r, best.rank)) best = { text: hit.item, edits, rank: r };
+      for (const w of buckets.get(key(piece, len)) ?? []) {
+        const edits = boundedEditDistance(cps, w.cps, maxEdits);
+        if (edits <= maxEdits) near.set(w.word, edits);
       }
+    }
+    if (near.size === 0) return null;
+    // Fuse.js as before for what it adds: its threshold, and its score as the last tie-break.
+    for (const hit of new Fuse([...near.keys()], fuseOptions).search(piece)) {
+      const r = rank(hit.item, near.get(hit.item) as number, hit.score ?? 1);
+      if (!best || better(r, best.rank))
+        best = { text: hit.item, edits: near.get(hit.item) as number, rank: r };
     }
     return best ? { text: best.text, factor: options.editFactor ** best.edits } : null;
   };
+}
+
+/**
+ * Optimal string alignment distance of two code-point arrays (insertions, deletions, substitutions and
+ * swaps of two neighbouring letters each cost one edit: the typos people make), or max + 1 once it must
+ * exceed max.
+ */
+export function boundedEditDistance(x: readonly number[], y: readonly number[], max: number): number {
+  if (Math.abs(x.length - y.length) > max) return max + 1;
+  let prev2 = new Array<number>(y.length + 1).fill(0);
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  let row = new Array<number>(y.length + 1).fill(0);
+  let prevMin = 0;
+  for (let i = 1; i <= x.length; i++) {
+    row[0] = i;
+    let rowMin = i;
+    for (let j = 1; j <= y.length; j++) {
+      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
+      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
+      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) {
+        v = Math.min(v, (prev2[j - 2] as number) + 1);
+      }
+      row[j] = v;
+      if (v < rowMin) rowMin = v;
+    }
+    // Every later cell comes from this row or (by a swap) the one before: both past max, all are.
+    if (rowMin > max && prevMin > max) return max + 1;
+    prevMin = rowMin;
+    [prev2, prev, row] = [prev, row, prev2];
+  }
+  return Math.min(prev[y.length] as number, max + 1);
 }
