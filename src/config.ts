@@ -41,6 +41,8 @@ export interface Config {
   dataDir: string;
   defaultLang: Lang;
   logLevel: LogLevel;
+  /** Telegram user ids allowed to use the admin-only commands (/stats); empty: nobody. */
+  adminIds: readonly number[];
   mode: BotMode;
 }
 
@@ -54,6 +56,18 @@ const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]+$/;
 // What Telegram accepts for secret_token in setWebhook.
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 const HOST_PATTERN = /^[A-Za-z0-9.-]+(?::\d{1,5})?$/;
+
+// Telegram user ids are positive integers below 2^53 (they fit a double exactly).
+const USER_ID_PATTERN = /^[1-9]\d{0,15}$/;
+
+const adminIds = z
+  .string()
+  .transform((value) => value.split(',').map((id) => id.trim()))
+  .refine(
+    (ids) => ids.every((id) => USER_ID_PATTERN.test(id) && Number.isSafeInteger(Number(id))),
+    'must be a comma-separated list of Telegram user ids like "12345678,87654321"',
+  )
+  .transform((ids) => [...new Set(ids.map(Number))]);
 
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL like "http://127.0.0.1:9000"' })
@@ -73,6 +87,7 @@ const common = {
   LOG_LEVEL: z
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
     .default(DEFAULT_LOG_LEVEL),
+  ADMIN_IDS: adminIds.default([]),
 };
 
 const pollingSchema = z.object({ ...common, BOT_MODE: z.literal('polling') });
@@ -146,6 +161,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     dataDir: e.DATA_DIR,
     defaultLang: e.DEFAULT_LANG,
     logLevel: e.LOG_LEVEL,
+    adminIds: e.ADMIN_IDS,
     mode,
   };
 }

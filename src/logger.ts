@@ -14,11 +14,17 @@ export interface LoggerOptions {
 
 const REDACTED = '[REDACTED]';
 
+/** A function that replaces every occurrence of the secrets in a text with "[REDACTED]". */
+export function createRedactor(secrets: readonly string[]): (text: string) => string {
+  const hidden = secrets.filter((s) => s.length > 0);
+  return (text) => hidden.reduce((acc, secret) => acc.replaceAll(secret, REDACTED), text);
+}
+
 /** Structured JSON logs with the token and other secrets redacted, whatever field or message they hide in. */
 export function createLogger({ level, secrets = [], destination }: LoggerOptions): Logger {
   const hidden = secrets.filter((s) => s.length > 0);
   // JSON escaping leaves tokens ([0-9A-Za-z:_-]) and secrets unchanged, so a plain replace on the line is safe.
-  const scrub = (line: string) => hidden.reduce((acc, secret) => acc.replaceAll(secret, REDACTED), line);
+  const scrub = createRedactor(hidden);
   return pino(
     {
       level,

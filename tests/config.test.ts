@@ -33,6 +33,7 @@ describe('createConfig', () => {
       dataDir: DEFAULT_DATA_DIR,
       defaultLang: 'en',
       logLevel: 'info',
+      adminIds: [],
       mode: { kind: 'polling' },
     });
   });
@@ -52,6 +53,7 @@ describe('createConfig', () => {
       DATA_DIR: '/var/lib/forum-bot',
       DEFAULT_LANG: 'zh',
       LOG_LEVEL: 'debug',
+      ADMIN_IDS: ' 1001, 2002 ,1001',
     });
     expect(config).toEqual({
       token: TOKEN,
@@ -59,6 +61,7 @@ describe('createConfig', () => {
       dataDir: '/var/lib/forum-bot',
       defaultLang: 'zh',
       logLevel: 'debug',
+      adminIds: [1001, 2002],
       mode: {
         kind: 'webhook',
         domain: 'bot.example.org',
@@ -89,6 +92,12 @@ describe('createConfig', () => {
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT must be an http(s) URL'],
     [{ BOT_TOKEN: TOKEN, DEFAULT_LANG: 'de' }, 'DEFAULT_LANG must be one of zh, ru, en'],
     [{ BOT_TOKEN: TOKEN, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
+    [
+      { BOT_TOKEN: TOKEN, ADMIN_IDS: '12,@alice' },
+      'ADMIN_IDS must be a comma-separated list of Telegram user ids',
+    ],
+    [{ BOT_TOKEN: TOKEN, ADMIN_IDS: '-5' }, 'ADMIN_IDS must be a comma-separated list'],
+    [{ BOT_TOKEN: TOKEN, ADMIN_IDS: '99999999999999999' }, 'ADMIN_IDS must be a comma-separated list'],
   ])('%j fails naming the variable', (env, message) => {
     expect(errorOf(env)).toContain(message);
   });

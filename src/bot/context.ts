@@ -8,6 +8,8 @@ import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
 import type { FeedbackStore } from '../store/feedback.js';
 import type { PreferenceStore } from '../store/preferences.js';
+import type { FloodOptions } from './middleware/flood.js';
+import type { Outbound } from './outbound.js';
 
 /** Everything the bot needs, injected so tests can build a bot with fakes. */
 export interface BotDeps {
@@ -25,6 +27,16 @@ export interface BotDeps {
   logger: Logger;
   /** Reply language when neither the user, the question nor Telegram's language_code tells one. */
   defaultLang: Lang;
+  /** Telegram user ids allowed to use /stats (default: nobody). */
+  adminIds?: readonly number[] | undefined;
+  /** Where every Bot API call goes (default: a queue with Telegram's limits, see outbound.ts). */
+  outbound?: Outbound | undefined;
+  /** Per-user flood control (default: DEFAULT_FLOOD_OPTIONS). */
+  flood?: Partial<FloodOptions> | undefined;
+  /** When the bot started, for the uptime in /stats (default: when createBot ran). */
+  startedAt?: number | undefined;
+  /** The clock (default Date.now); tests move it. */
+  now?: (() => number) | undefined;
 }
 
 /** The context every feature sees; the language fields are set by the preferences and locale middleware. */

@@ -7,36 +7,50 @@ import { helpFeature } from './features/help.js';
 import { inlineFeature } from './features/inline.js';
 import { languageFeature } from './features/language.js';
 import { startFeature } from './features/start.js';
+import { statsFeature } from './features/stats.js';
 import { topicsFeature } from './features/topics.js';
 import { unhandledFeature } from './features/unhandled.js';
 import { votesFeature } from './features/votes.js';
+import { floodMiddleware } from './middleware/flood.js';
 import { groupFilterMiddleware } from './middleware/group-filter.js';
 import { localeMiddleware } from './middleware/locale.js';
 import { preferencesMiddleware } from './middleware/preferences.js';
+import { createOutbound, QueuedTelegram } from './outbound.js';
 
 /** Longest a single update may take before it counts as failed (and the user gets an apology). */
 export const HANDLER_TIMEOUT_MS = 30_000;
 
 /**
- * Builds the Telegram bot with a fixed middleware order:
- * error boundary (bot.catch) -> preferences -> locale -> group filter -> features -> unhandled.
+ * Builds the Telegram bot with a fixed middleware order: error boundary (bot.catch) -> preferences ->
+ * locale -> group filter -> flood control -> features -> unhandled. Every Bot API call goes through the
+ * outbound queue (deps.outbound).
  */
 export function createBot(deps: BotDeps): Telegraf<BotContext> {
+  const clientOptions = {
+    ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}),
+    // Every call is a real request, so a failure is seen and logged instead of vanishing into the
+    // webhook response.
+    webhookReply: false,
+  };
   const bot = new Telegraf<BotContext>(deps.token, {
     handlerTimeout: HANDLER_TIMEOUT_MS,
-    telegram: {
-      ...(deps.apiRoot ? { apiRoot: deps.apiRoot } : {}),
-      // Every call is a real request, so a failure is seen and logged instead of vanishing into the
-      // webhook response.
-      webhookReply: false,
-    },
+    telegram: clientOptions,
   });
+  const telegram = new QueuedTelegram(
+    deps.token,
+    clientOptions,
+    deps.outbound ?? createOutbound(deps.logger),
+  );
+  bot.telegram = telegram;
+  // Telegraf gives each update a client of its own; this one is shared, so the queues see every call.
+  Object.assign(bot.context, { telegram });
   if (deps.botInfo) bot.botInfo = deps.botInfo;
 
   bot.catch(createErrorHandler(deps.i18n, deps.defaultLang, deps.logger));
   bot.use(preferencesMiddleware(deps.store));
   bot.use(localeMiddleware(deps.i18n, deps.defaultLang));
   bot.use(groupFilterMiddleware());
+  bot.use(floodMiddleware(deps.logger, deps.flood, deps.now));
   bot.use(
     startFeature(deps),
     helpFeature(deps),
@@ -45,6 +59,7 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
     callbacksFeature(deps),
     votesFeature(deps),
     inlineFeature(deps),
+    statsFeature(deps),
     askFeature(deps),
   );
   bot.use(unhandledFeature());

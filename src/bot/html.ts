@@ -2,10 +2,45 @@
 export const TELEGRAM_TEXT_LIMIT = 4096;
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+const UNESCAPES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"' };
+
+// A high surrogate without its low half, or a low one without its high half: not valid UTF-8 once sent.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+// Control characters Telegram rejects or shows as garbage (NUL, backspace...); tabs and line breaks stay.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g;
+
+/** Text Telegram accepts: lone surrogates become U+FFFD, control characters (but tab and newline) go. */
+export function wellFormedText(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD').replace(CONTROL, '');
+}
 
 /** Escapes text for Telegram's HTML parse mode; every piece of text not written by us goes through here. */
 export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
+  return wellFormedText(text).replace(/[&<>"]/g, (c) => ESCAPES[c] ?? c);
+}
+
+/**
+ * What Telegram shows for our HTML, as plain text: tags dropped, entities decoded (the fallback when
+ * Telegram cannot parse a message's HTML).
+ */
+export function htmlToPlain(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, '')
+    .replace(/&#(\d+);/g, (entity, code: string) => {
+      const point = Number(code);
+      return point <= 0x10ffff ? String.fromCodePoint(point) : entity;
+    })
+    .replace(/&(?:amp|lt|gt|quot);/g, (entity) => UNESCAPES[entity] ?? entity);
+}
+
+/**
+ * At most `max` characters of text quoted back to the user (a command, a language name), never cut inside
+ * an emoji; longer text ends with "…".
+ */
+export function excerpt(text: string, max: number): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
 }
 
 /** Wraps already-escaped HTML in a tag, e.g. tag('b', escapeHtml(title)). */

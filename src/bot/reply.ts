@@ -127,14 +127,19 @@ export async function optional(
   }
 }
 
-/** Sends a reply view: the text, its buttons, and for venue entries a map pin of the Pashkov House. */
+/**
+ * Sends a reply view: the text (after an optional note in italics, e.g. that a long question was cut), its
+ * buttons, and for venue entries a map pin of the Pashkov House.
+ */
 export async function sendView(
   ctx: BotContext,
   view: ReplyView,
   engine: Engine,
   logger: Logger,
+  note?: string,
 ): Promise<void> {
-  await replyHtml(ctx, viewHtml(view), viewKeyboard(view, engine, ctx.t));
+  const html = note ? `${tag('i', escapeHtml(note))}\n\n${viewHtml(view)}` : viewHtml(view);
+  await replyHtml(ctx, html, viewKeyboard(view, engine, ctx.t));
   if (view.entry?.venue) {
     const { latitude, longitude } = VENUE_LOCATION;
     await optional(logger, ctx, 'sendVenue', () =>

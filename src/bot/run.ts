@@ -1,6 +1,7 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Telegraf } from 'telegraf';
+import type { Opts, Update } from 'telegraf/types';
 import type { Config } from '../config.js';
 import { createEngine } from '../engine/engine.js';
 import { createI18n } from '../i18n.js';
@@ -10,11 +11,29 @@ import { createSqliteStore } from '../store/sqlite.js';
 import { registerCommands } from './commands.js';
 import type { BotContext } from './context.js';
 import { createBot } from './create-bot.js';
+import { createDispatcher, type Dispatcher } from './dispatcher.js';
+import type { FloodOptions } from './middleware/flood.js';
+import { createOutbound, type OutboundOptions } from './outbound.js';
+import { ALLOWED_UPDATES, createPoller, type PollingOptions } from './polling.js';
 
 /** Header in which Telegram repeats the secret_token given to setWebhook. */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 /** Path of the webhook server's health check. */
 export const HEALTH_PATH = '/healthz';
+/**
+ * How long updates already being handled get to finish after SIGTERM. With SETTLE_MS and the final
+ * confirmation to Telegram (CONFIRM_TIMEOUT_MS) the bot is gone within 5 seconds, as process managers
+ * expect.
+ */
+export const SHUTDOWN_GRACE_MS = 3000;
+/** After the grace period, how long calls already sent get to come back before Telegram is told. */
+export const SETTLE_MS = 500;
+/** The longest a stop may take before the database is closed (the process then exits at once). */
+export const STOP_BUDGET_MS = 4500;
+/** Budget of the last getUpdates call, which tells Telegram which updates are done. */
+export const CONFIRM_TIMEOUT_MS = 1000;
+/** Largest webhook request body read (Telegram's updates are a few kilobytes). */
+export const MAX_WEBHOOK_BODY_BYTES = 1 << 20;
 
 /** Options of runBot. */
 export interface RunOptions {
@@ -22,24 +41,38 @@ export interface RunOptions {
   logger?: Logger;
   /** Signals that stop the bot cleanly (default SIGINT and SIGTERM). */
   signals?: readonly NodeJS.Signals[];
+  /** Stops the bot like a signal does when aborted (for embedding the bot, and tests). */
+  signal?: AbortSignal;
+  /** Default SHUTDOWN_GRACE_MS. */
+  shutdownGraceMs?: number;
+  /** Outbound limits and retries (default DEFAULT_OUTBOUND_OPTIONS, Telegram's limits). */
+  outbound?: Partial<OutboundOptions>;
+  /** Long-polling settings (default DEFAULT_POLLING_OPTIONS). */
+  polling?: Partial<PollingOptions>;
+  /** Per-user flood control (default DEFAULT_FLOOD_OPTIONS). */
+  flood?: Partial<FloodOptions>;
 }
 
 /**
- * Runs the Telegram bot until SIGINT/SIGTERM: loads the knowledge base, opens the store (preferences and
- * curator feedback), registers the localized command menu, then polls or serves the webhook. Resolves
- * once stopped with the database closed; rejects if the bot cannot start (bad token, Bot API
- * unreachable, port taken).
+ * Runs the Telegram bot until SIGINT/SIGTERM: loads the knowledge base, opens the store (preferences,
+ * curator feedback, update journal), registers the localized command menu, then polls or serves the
+ * webhook. On a signal it stops taking updates, gives the running ones SHUTDOWN_GRACE_MS to finish,
+ * confirms to Telegram only what was handled, and resolves with the database closed. Rejects if the bot
+ * cannot start (bad token, Bot API unreachable, port taken, damaged database) or polling cannot go on.
  */
 export async function runBot(config: Config, options: RunOptions = {}): Promise<void> {
   const secrets = [config.token, ...(config.mode.kind === 'webhook' ? [config.mode.secret] : [])];
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets });
+  const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
+  const startedAt = Date.now();
   const knowledge = loadKnowledge();
   const engine = createEngine(knowledge);
   const i18n = createI18n();
-  // One database connection for the preferences and the curators' feedback.
+  // One database connection for the preferences, the curators' feedback and the update journal.
   const store = createSqliteStore(config.dataDir);
-  const stopSignal = waitForSignal(options.signals ?? ['SIGINT', 'SIGTERM']);
+  const stopSignal = waitForSignal(options.signals ?? ['SIGINT', 'SIGTERM'], options.signal);
   try {
+    const outbound = createOutbound(logger, options.outbound);
     const bot = createBot({
       token: config.token,
       apiRoot: config.apiRoot,
@@ -50,52 +83,118 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       i18n,
       logger,
       defaultLang: config.defaultLang,
+      adminIds: config.adminIds,
+      outbound,
+      flood: options.flood,
+      startedAt,
     });
     bot.botInfo = await bot.telegram.getMe();
     await registerCommands(bot.telegram, i18n, config.defaultLang, logger);
+    const dispatcher = createDispatcher((update) => bot.handleUpdate(update), logger);
     const base = {
       username: bot.botInfo.username,
       entries: knowledge.entries.length,
       dataDir: config.dataDir,
     };
 
+    /**
+     * Lets running updates finish; those still running when the grace period ends are cut short (their
+     * queued and retried calls given up, calls already on the wire given SETTLE_MS to come back), then
+     * tells Telegram what was done.
+     */
+    const drain = async (confirm: () => Promise<void>) => {
+      const stopping = Date.now();
+      const { unfinished } = await dispatcher.drain(graceMs);
+      if (unfinished > 0) {
+        logger.warn(
+          { unfinished },
+          'updates still running after the grace period; Telegram will resend them',
+        );
+        outbound.abort();
+        await dispatcher.drain(SETTLE_MS);
+      }
+      await confirm();
+      // A call still on the wire may yet succeed: while the budget lasts, the store stays open so that the
+      // journal can note its update as handled, and the next run does not answer it twice.
+      const left = STOP_BUDGET_MS - (Date.now() - stopping);
+      if (dispatcher.inFlight > 0 && left > 0) await dispatcher.drain(left);
+    };
+
     if (config.mode.kind === 'polling') {
-      const polling = bot.launch();
+      const poller = createPoller({
+        // Telegraf types its signal with the abort-controller polyfill; Node's own works the same at runtime.
+        getUpdates: (params, signal) =>
+          bot.telegram.callApi('getUpdates', params as Opts<'getUpdates'>, { signal: signal as never }),
+        dispatcher,
+        journal: store,
+        logger,
+        options: options.polling,
+      });
+      await bot.telegram.deleteWebhook();
+      const polling = poller.run();
       logger.info({ ...base, mode: 'polling' }, 'bot started');
       // Polling ends on its own only when it fails (e.g. the token was revoked).
-      const signal = await Promise.race([stopSignal.promise, polling.then(() => null)]);
+      const signal = await Promise.race([stopSignal.promise, polling.then(() => null)]).catch(
+        async (error: unknown) => {
+          await drain(() => poller.confirm(CONFIRM_TIMEOUT_MS));
+          throw error;
+        },
+      );
       if (signal) {
+        const stopping = Date.now();
         logger.info({ signal }, 'stopping');
-        bot.stop(signal);
+        poller.stop();
         await polling;
+        await drain(() => poller.confirm(CONFIRM_TIMEOUT_MS));
+        logger.info(
+          { ...poller.summary, ms: Date.now() - stopping, outbound: outbound.stats },
+          'bot stopped',
+        );
       }
     } else {
       const { domain, path, port, host, secret } = config.mode;
-      const server = createServer(webhookHandler(bot, path, secret, logger));
+      const server = createServer(webhookHandler(bot, path, secret, logger, dispatcher));
       await listen(server, port, host);
-      await bot.telegram.setWebhook(`https://${domain}${path}`, { secret_token: secret });
+      await bot.telegram.setWebhook(`https://${domain}${path}`, {
+        secret_token: secret,
+        allowed_updates: [...ALLOWED_UPDATES],
+      });
       const address = server.address();
       const boundPort = typeof address === 'object' && address ? address.port : port;
       logger.info({ ...base, mode: 'webhook', domain, path, host, port: boundPort }, 'bot started');
       const signal = await stopSignal.promise;
+      const stopping = Date.now();
       logger.info({ signal }, 'stopping');
-      await close(server);
+      // No new connections; requests on open ones are answered 503 (Telegram retries them later).
+      const closed = close(server);
+      await drain(async () => {});
+      server.closeAllConnections();
+      await closed;
+      logger.info({ ms: Date.now() - stopping, outbound: outbound.stats }, 'bot stopped');
     }
-    logger.info('bot stopped');
   } finally {
     stopSignal.dispose();
     store.close();
   }
 }
 
-/** The webhook server: GET /healthz, and POST <path> carrying the secret header; 401 without it. */
-export function webhookHandler(bot: Telegraf<BotContext>, path: string, secret: string, logger: Logger) {
-  const callback = bot.webhookCallback(path, { secretToken: secret });
-  const expected = Buffer.from(secret);
-  const authorized = (header: string | string[] | undefined) => {
-    const given = Buffer.from(typeof header === 'string' ? header : '');
-    return given.length === expected.length && timingSafeEqual(given, expected);
-  };
+/**
+ * The webhook server: GET /healthz, and POST <path> carrying the secret header (compared in constant
+ * time); 401 without it. An update is answered 200 once handled, 503 if the bot is stopping and never
+ * started it (Telegram sends it again later, to the next run).
+ */
+export function webhookHandler(
+  bot: Telegraf<BotContext>,
+  path: string,
+  secret: string,
+  logger: Logger,
+  dispatcher: Dispatcher = createDispatcher((update) => bot.handleUpdate(update), logger),
+) {
+  // Digests have one length whatever was sent, so not even the secret's length shows in the timing.
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  const expected = digest(secret);
+  const authorized = (header: string | string[] | undefined) =>
+    timingSafeEqual(digest(typeof header === 'string' ? header : ''), expected);
   return (req: IncomingMessage, res: ServerResponse): void => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
@@ -115,23 +214,55 @@ export function webhookHandler(bot: Telegraf<BotContext>, path: string, secret: 
       res.writeHead(401).end();
       return;
     }
-    callback(req, res).catch((err: unknown) => {
-      logger.error({ err }, 'webhook request failed');
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    readUpdate(req)
+      .then(async (update) => {
+        if (!update) {
+          res.writeHead(400).end();
+          return;
+        }
+        const outcome = await dispatcher.dispatch(update);
+        res.writeHead(outcome === 'handled' ? 200 : 503).end();
+      })
+      .catch((err: unknown) => {
+        logger.error({ err }, 'webhook request failed');
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      });
   };
 }
 
-function waitForSignal(signals: readonly NodeJS.Signals[]) {
-  let onSignal: (signal: NodeJS.Signals) => void = () => {};
-  const promise = new Promise<NodeJS.Signals>((resolve) => {
+/** The update in a webhook request's body; undefined if it is not one (or too large to be one). */
+async function readUpdate(req: IncomingMessage): Promise<Update | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_WEBHOOK_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    const update = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+    const valid =
+      typeof update === 'object' && update !== null && Number.isInteger((update as Update).update_id);
+    return valid ? (update as Update) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function waitForSignal(signals: readonly NodeJS.Signals[], abort: AbortSignal | undefined) {
+  let onSignal: (signal: NodeJS.Signals | 'abort') => void = () => {};
+  const promise = new Promise<NodeJS.Signals | 'abort'>((resolve) => {
     onSignal = resolve;
   });
   for (const signal of signals) process.once(signal, onSignal);
+  const onAbort = () => onSignal('abort');
+  if (abort?.aborted) onAbort();
+  abort?.addEventListener('abort', onAbort, { once: true });
   // After dispose, a second Ctrl+C falls back to Node's default and ends the process at once.
   const dispose = () => {
     for (const signal of signals) process.off(signal, onSignal);
+    abort?.removeEventListener('abort', onAbort);
   };
   return { promise, dispose };
 }

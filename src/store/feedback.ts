@@ -44,20 +44,33 @@ export interface VoteTally {
   down: number;
 }
 
+/**
+ * How many questions were answered and not answered since the store was created. Totals: unlike the
+ * question log, which keeps only the newest questions, these are never pruned.
+ */
+export interface ReplyCounts {
+  answered: number;
+  unanswered: number;
+}
+
 /** Read access to what users told the curators: the unanswered questions and the votes. */
 export interface FeedbackReader {
   /** Every logged unanswered question, oldest first. */
   unanswered(): UnansweredQuestion[];
   /** Vote counts per entry that has any, in no particular order. */
   votes(): VoteTally[];
+  /** Questions answered and not answered so far (for the admins' /stats). */
+  replyCounts(): ReplyCounts;
   /** Releases the storage; the reader must not be used afterwards. */
   close(): void;
 }
 
 /** The curator feedback store: the bot appends, `kb:unanswered` reads. Synchronous like the preferences. */
 export interface FeedbackStore extends FeedbackReader {
-  /** Appends a question the bot could not answer (the text is cut to MAX_LOGGED_TEXT_LENGTH). */
+  /** Appends a question the bot could not answer (cut to MAX_LOGGED_TEXT_LENGTH) and counts it. */
   logUnanswered(question: UnansweredQuestion): void;
+  /** Counts one question the bot answered (nothing about it is kept but the count). */
+  countAnswered(): void;
   /** Counts one vote for an entry. */
   recordVote(vote: EntryVote): void;
 }
@@ -80,13 +93,19 @@ export function tallyVote(tallies: Map<string, VoteTally>, entryId: string, vote
 export function createMemoryFeedbackStore(): FeedbackStore {
   const questions: UnansweredQuestion[] = [];
   const tallies = new Map<string, VoteTally>();
+  const counts: ReplyCounts = { answered: 0, unanswered: 0 };
   return {
     logUnanswered: (question) => {
       questions.push({ ...question, text: clampText(question.text) });
+      counts.unanswered += 1;
+    },
+    countAnswered: () => {
+      counts.answered += 1;
     },
     recordVote: ({ entryId, vote }) => tallyVote(tallies, entryId, vote),
     unanswered: () => questions.map((q) => ({ ...q })),
     votes: () => [...tallies.values()].map((t) => ({ ...t })),
+    replyCounts: () => ({ ...counts }),
     close: () => {
       questions.length = 0;
       tallies.clear();

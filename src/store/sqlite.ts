@@ -6,6 +6,7 @@ import {
   clampText,
   type FeedbackReader,
   type FeedbackStore,
+  type ReplyCounts,
   tallyVote,
   UNANSWERED_KINDS,
   type UnansweredKind,
@@ -13,6 +14,7 @@ import {
   type VoteTally,
 } from './feedback.js';
 import type { PreferenceStore } from './preferences.js';
+import { UPDATE_JOURNAL_MAX_AGE_MS, type UpdateJournal } from './updates.js';
 
 /**
  * File name of the bot's database inside DATA_DIR: preferences and curator feedback. The name predates
@@ -30,8 +32,16 @@ export interface SqliteStoreOptions {
   maxUnanswered?: number;
 }
 
-/** Preferences and curator feedback over one SQLite connection; close() closes it once. */
-export type SqliteStore = PreferenceStore & FeedbackStore;
+/** Preferences, curator feedback and the update journal over one SQLite connection; close() closes it once. */
+export type SqliteStore = PreferenceStore & FeedbackStore & UpdateJournal;
+
+/**
+ * The database cannot be used: unreadable, not a database, or damaged. The message names the file; the file
+ * is left exactly as it was found, for the operator to inspect or restore.
+ */
+export class StoreError extends Error {
+  override name = 'StoreError';
+}
 
 const isLang = (value: unknown): value is Lang => typeof value === 'string' && LANGS.includes(value as Lang);
 const isKind = (value: unknown): value is UnansweredKind =>
@@ -60,6 +70,19 @@ const SCHEMA = `
     lang     TEXT    NOT NULL,
     voted_at INTEGER NOT NULL
   ) STRICT;
+  -- Totals for the admins' /stats (the question log above is pruned; these are not). A database from
+  -- before this table starts "unanswered" at the questions it still holds.
+  CREATE TABLE IF NOT EXISTS reply_counters (
+    name  TEXT    PRIMARY KEY,
+    value INTEGER NOT NULL
+  ) STRICT;
+  INSERT OR IGNORE INTO reply_counters (name, value)
+    VALUES ('answered', 0), ('unanswered', (SELECT COUNT(*) FROM unanswered_questions));
+  -- Updates handled but not yet confirmed to Telegram (see store/updates.ts).
+  CREATE TABLE IF NOT EXISTS handled_updates (
+    update_id  INTEGER PRIMARY KEY,
+    handled_at INTEGER NOT NULL
+  ) STRICT;
 `;
 
 interface QuestionRow {
@@ -71,7 +94,9 @@ interface QuestionRow {
 }
 
 /** The feedback queries shared by the bot's store and the read-only reader of kb:unanswered. */
-function feedbackQueries(db: Database.Database): Pick<FeedbackReader, 'unanswered' | 'votes'> {
+function feedbackQueries(
+  db: Database.Database,
+): Pick<FeedbackReader, 'unanswered' | 'votes' | 'replyCounts'> {
   // A database written by a version without these tables simply has no feedback yet.
   const has = (table: string) =>
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
@@ -104,19 +129,69 @@ function feedbackQueries(db: Database.Database): Pick<FeedbackReader, 'unanswere
       for (const row of rows) tallyVote(tallies, row.entry_id, row.vote > 0 ? 'up' : 'down', row.n);
       return [...tallies.values()];
     },
+    replyCounts() {
+      const counts: ReplyCounts = { answered: 0, unanswered: 0 };
+      if (!has('reply_counters')) {
+        if (has('unanswered_questions')) {
+          const row = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM unanswered_questions').get();
+          counts.unanswered = row?.n ?? 0;
+        }
+        return counts;
+      }
+      const rows = db
+        .prepare<[], { name: string; value: number }>('SELECT name, value FROM reply_counters')
+        .all();
+      for (const { name, value } of rows) {
+        if (name === 'answered' || name === 'unanswered') counts[name] = value;
+      }
+      return counts;
+    },
   };
+}
+
+const reasonOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+/**
+ * Opens (or creates) the database file. An existing file is checked before anything is written to it, so
+ * a damaged or foreign file stops the bot with a StoreError instead of being "repaired" into an empty
+ * database; a crash mid-write needs no such care, as SQLite's WAL recovers committed transactions.
+ */
+function openDatabase(dataDir: string, file: string): Database.Database {
+  const path = join(dataDir, file);
+  const advice =
+    'It was left untouched: restore it from a backup, or move it away to start with an empty one.';
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new StoreError(`Cannot use DATA_DIR "${dataDir}" for the database: ${reasonOf(error)}`);
+  }
+  const existed = existsSync(path);
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    if (existed) {
+      // Read-only; the first read of a foreign file already fails with "file is not a database".
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') throw new Error(`the integrity check failed (${String(check).split('\n')[0]})`);
+    }
+    // WAL: readers never wait for the writer, and a crash mid-write cannot corrupt the file.
+    db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed transaction survives a crash of the process (kill -9); only a power
+    // loss may take back the last ones.
+    db.pragma('synchronous = NORMAL');
+    db.pragma('busy_timeout = 5000');
+    db.exec(SCHEMA);
+    return db;
+  } catch (error) {
+    db?.close();
+    throw new StoreError(`Cannot open the database ${path}: ${reasonOf(error)}. ${advice}`);
+  }
 }
 
 /** The bot's store in SQLite under `dataDir` (created if missing): preferences and feedback, one connection. */
 export function createSqliteStore(dataDir: string, options: SqliteStoreOptions = {}): SqliteStore {
   const { file = DEFAULT_DATABASE_FILE, maxUnanswered = DEFAULT_MAX_UNANSWERED } = options;
-  mkdirSync(dataDir, { recursive: true });
-  const db = new Database(join(dataDir, file));
-  // WAL: readers never wait for the writer, and a crash mid-write cannot corrupt the file.
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
-  db.exec(SCHEMA);
+  const db = openDatabase(dataDir, file);
   const selectLang = db.prepare<[number], { lang: string }>(
     'SELECT lang FROM user_preferences WHERE user_id = ?',
   );
@@ -131,6 +206,26 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
   const insertVote = db.prepare<[string, number, string, number]>(
     'INSERT INTO entry_votes (entry_id, vote, lang, voted_at) VALUES (?, ?, ?, ?)',
   );
+  const bump = db.prepare<[string]>('UPDATE reply_counters SET value = value + 1 WHERE name = ?');
+  // The question, its pruning and its count land together or not at all.
+  const logQuestion = db.transaction((question: UnansweredQuestion) => {
+    const { text, lang, score, kind, at } = question;
+    const { lastInsertRowid } = insertQuestion.run(clampText(text), lang, score, kind, at);
+    // Ids only grow, so everything at or below (newest - max) is the overflow; one indexed range delete.
+    const overflow = Number(lastInsertRowid) - maxUnanswered;
+    if (overflow > 0) pruneQuestions.run(overflow);
+    bump.run('unanswered');
+  });
+  const selectHandled = db.prepare<[number], number>(
+    'SELECT update_id FROM handled_updates WHERE handled_at >= ? ORDER BY update_id',
+  );
+  const insertHandled = db.prepare<[number, number]>(
+    'INSERT OR REPLACE INTO handled_updates (update_id, handled_at) VALUES (?, ?)',
+  );
+  // Also the entries too old to ever match (Telegram may even start a new, lower run of update ids).
+  const deleteHandledBelow = db.prepare<[number, number]>(
+    'DELETE FROM handled_updates WHERE update_id < ? OR handled_at < ?',
+  );
   return {
     getLang(userId) {
       const lang = selectLang.get(userId)?.lang;
@@ -140,14 +235,23 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
     setLang(userId, lang) {
       upsertLang.run(userId, lang, Date.now());
     },
-    logUnanswered({ text, lang, score, kind, at }) {
-      const { lastInsertRowid } = insertQuestion.run(clampText(text), lang, score, kind, at);
-      // Ids only grow, so everything at or below (newest - max) is the overflow; one indexed range delete.
-      const overflow = Number(lastInsertRowid) - maxUnanswered;
-      if (overflow > 0) pruneQuestions.run(overflow);
+    logUnanswered(question) {
+      logQuestion(question);
+    },
+    countAnswered() {
+      bump.run('answered');
     },
     recordVote({ entryId, vote, lang, at }) {
       insertVote.run(entryId, vote === 'up' ? 1 : -1, lang, at);
+    },
+    handledUpdates(maxAgeMs = UPDATE_JOURNAL_MAX_AGE_MS) {
+      return selectHandled.pluck().all(Date.now() - maxAgeMs);
+    },
+    markUpdateHandled(updateId) {
+      insertHandled.run(updateId, Date.now());
+    },
+    forgetUpdatesBelow(offset) {
+      deleteHandledBelow.run(offset, Date.now() - UPDATE_JOURNAL_MAX_AGE_MS);
     },
     ...feedbackQueries(db),
     close() {

@@ -143,10 +143,13 @@ describe('answers', () => {
     expect(shown).toBe(`${entry.i18n.en.title}\n\n${long.i18n.en.answer}`);
   });
 
-  it('reads only the start of a very long message and says so', async () => {
+  it('reads only the start of a very long message and says so in the first line of the one reply', async () => {
     const h = createHarness();
     await h.handle(textMessage(`When did the forum open? ${'x '.repeat(800)}`, en));
-    expect(h.seen()[0]?.text).toBe(tr('en', 'ask.truncated', { max: 1000 }));
+    const [reply, ...more] = h.seen();
+    expect(more).toEqual([]);
+    expect(reply?.html.startsWith(`<i>${tr('en', 'ask.truncated', { max: 1000 })}</i>\n\n`)).toBe(true);
+    expect(telegramHtmlProblem(reply?.html ?? '')).toBeNull();
   });
 });
 
@@ -161,6 +164,14 @@ describe('other messages', () => {
     const h = createHarness();
     await h.handle(textMessage('/weather', en));
     expect(h.seen().map((m) => m.text)).toEqual([tr('en', 'bot.unknownCommand', { command: '/weather' })]);
+  });
+
+  it('in a private chat, a command addressed to another bot still gets a hint naming it', async () => {
+    const h = createHarness();
+    await h.handle(textMessage('/start@someone', en));
+    expect(h.seen().map((m) => m.text)).toEqual([
+      tr('en', 'bot.unknownCommand', { command: '/start@someone' }),
+    ]);
   });
 
   it('answers chit-chat from the knowledge base', async () => {

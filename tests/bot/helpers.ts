@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { type Telegraf, Telegram, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from 'telegraf/types';
-import type { BotContext } from '../../src/bot/context.js';
+import type { BotContext, BotDeps } from '../../src/bot/context.js';
 import { createBot } from '../../src/bot/create-bot.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine, Lang } from '../../src/engine/types.js';
@@ -110,6 +110,10 @@ export interface HarnessOptions {
   defaultLang?: Lang;
   /** Bot API methods that fail (as Telegram would with a 400). */
   failing?: string[];
+  /** How long the fake Telegram takes to answer each method (default: no time at all). */
+  latencyMs?: (method: string) => number;
+  /** Any other dependency of createBot (admin ids, clock, flood limits...). */
+  deps?: Partial<BotDeps>;
 }
 
 /**
@@ -146,12 +150,15 @@ export function createHarness(options: HarnessOptions = {}) {
     i18n,
     logger,
     defaultLang: options.defaultLang ?? 'en',
+    ...options.deps,
   });
 
   class FakeTelegram extends Telegram {
     override async callApi(method: string, payload: unknown): Promise<never> {
       const body = { ...(payload as Record<string, unknown>) };
       calls.push({ method, payload: body });
+      const latency = options.latencyMs?.(method) ?? 0;
+      if (latency > 0) await new Promise((resolve) => setTimeout(resolve, latency));
       if (failing.has(method)) {
         throw new TelegramError({ error_code: 400, description: `Bad Request: ${method} failed` });
       }

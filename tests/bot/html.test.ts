@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, splitHtml, TELEGRAM_TEXT_LIMIT, tag } from '../../src/bot/html.js';
+import {
+  escapeHtml,
+  excerpt,
+  htmlToPlain,
+  splitHtml,
+  TELEGRAM_TEXT_LIMIT,
+  tag,
+  wellFormedText,
+} from '../../src/bot/html.js';
 import { telegramHtmlProblem, visibleText } from './helpers.js';
 
 describe('escapeHtml', () => {
@@ -80,5 +88,33 @@ describe('splitHtml', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('text Telegram accepts', () => {
+  it('replaces lone surrogates and drops control characters, keeping emoji, tabs and line breaks', () => {
+    expect(wellFormedText('a\ud800b\udc00c😀\u0000\u0007\t\n\u001bd')).toBe('a\ufffdb\ufffdc😀\t\nd');
+  });
+
+  it('escapes into valid UTF-16 whatever the input (lone surrogates included)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.integer({ min: 0xd800, max: 0xdfff }), (text, half) => {
+        const html = escapeHtml(`${text}${String.fromCharCode(half)}${text}`);
+        // encodeURIComponent throws on a lone surrogate, as Telegram refuses one.
+        expect(() => encodeURIComponent(html)).not.toThrow();
+        expect(telegramHtmlProblem(html)).toBeNull();
+      }),
+    );
+  });
+
+  it('turns our HTML back into the plain text Telegram would show', () => {
+    expect(htmlToPlain(`${tag('b', escapeHtml('Q&A <1>'))}\n\n${escapeHtml('"quoted" & more')}`)).toBe(
+      'Q&A <1>\n\n"quoted" & more',
+    );
+  });
+
+  it('cuts quoted user text to a length, never inside an emoji', () => {
+    expect(excerpt('short', 10)).toBe('short');
+    expect(excerpt('😀😀😀😀', 3)).toBe('😀😀…');
   });
 });

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createDispatcher, type Dispatcher } from '../../src/bot/dispatcher.js';
 import { HEALTH_PATH, SECRET_HEADER, webhookHandler } from '../../src/bot/run.js';
 import { createHarness, textMessage, tr } from './helpers.js';
 
@@ -9,8 +10,9 @@ const SECRET = 'test_secret-123';
 const PATH = '/telegram/webhook';
 let server: Server | undefined;
 
-async function serve(h: ReturnType<typeof createHarness>) {
-  server = createServer(webhookHandler(h.bot, PATH, SECRET, pino({ level: 'silent' })));
+async function serve(h: ReturnType<typeof createHarness>, dispatcher?: Dispatcher) {
+  const logger = pino({ level: 'silent' });
+  server = createServer(webhookHandler(h.bot, PATH, SECRET, logger, dispatcher));
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -57,5 +59,31 @@ describe('webhook server', () => {
     expect(await health.json()).toEqual({ ok: true });
     expect((await fetch(`${base}/other`)).status).toBe(404);
     expect((await fetch(`${base}${PATH}`)).status).toBe(405);
+  });
+
+  it('refuses a body that is not an update', async () => {
+    const h = createHarness();
+    const base = await serve(h);
+    const res = await fetch(`${base}${PATH}`, {
+      method: 'POST',
+      headers: { [SECRET_HEADER]: SECRET, 'content-type': 'application/json' },
+      body: '{"no":"update_id"}',
+    });
+    expect(res.status).toBe(400);
+    expect(h.calls).toEqual([]);
+  });
+
+  it('answers 503 once the bot is stopping, so Telegram delivers the update again later', async () => {
+    const h = createHarness();
+    const dispatcher = createDispatcher((u) => h.bot.handleUpdate(u), pino({ level: 'silent' }));
+    const base = await serve(h, dispatcher);
+    await dispatcher.drain(0);
+    const res = await fetch(`${base}${PATH}`, {
+      method: 'POST',
+      headers: { [SECRET_HEADER]: SECRET, 'content-type': 'application/json' },
+      body: update('/help'),
+    });
+    expect(res.status).toBe(503);
+    expect(h.calls).toEqual([]);
   });
 });

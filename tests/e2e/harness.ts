@@ -13,6 +13,27 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const TSX_LOADER = join(REPO_ROOT, 'node_modules', 'tsx', 'dist', 'loader.mjs');
 const MAIN = join(REPO_ROOT, 'src', 'main.ts');
 
+const UNSUPPORTED = /is not supported/;
+
+/**
+ * The emulator answers methods it does not know (sendVenue, setMyCommands, sendChatAction...) with an HTTP
+ * 500; Telegram answers unknown methods with 404 "Not Found", which is what the bot should meet (a 5xx is
+ * a server fault it retries).
+ */
+function telegramLike(status: number, text: string): [number, { 'content-type': string }] {
+  const unsupported = status === 500 && UNSUPPORTED.test(text);
+  return [unsupported ? 404 : status, { 'content-type': 'application/json' }];
+}
+
+function body404(status: number, text: string): string {
+  if (status !== 500 || !UNSUPPORTED.test(text)) return text;
+  return JSON.stringify({
+    ok: false,
+    error_code: 404,
+    description: 'Not Found: not supported by the emulator',
+  });
+}
+
 /** A free TCP port on 127.0.0.1 (the emulator cannot listen on port 0 itself). */
 export async function freePort(): Promise<number> {
   const server = createServer();
@@ -85,7 +106,8 @@ export class BotApiEmulator {
           const text = await upstream.text();
           const empty = method === 'getUpdates' && /"result":\[\]/.test(text);
           if (!empty || closed || Date.now() >= deadline) {
-            if (!closed) res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
+            if (!closed)
+              res.writeHead(...telegramLike(upstream.status, text)).end(body404(upstream.status, text));
             return;
           }
           await new Promise((resolve) => setTimeout(resolve, 50));

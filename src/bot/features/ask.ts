@@ -4,6 +4,7 @@ import { DEFAULT_MATCHER_OPTIONS } from '../../engine/options.js';
 import type { EngineResult } from '../../engine/types.js';
 import { buildReply } from '../../render/reply.js';
 import type { BotContext, BotDeps } from '../context.js';
+import { excerpt } from '../html.js';
 import { optional, replyText, sendView } from '../reply.js';
 
 /** The command at the start of a message ("/foo@SomeBot rest" -> { name: "foo", to: "SomeBot" }), if any. */
@@ -21,25 +22,32 @@ function withoutMention(text: string, username: string): string {
   return text.replace(new RegExp(`@${username}\\b`, 'gi'), ' ').trim();
 }
 
+/** Longest command name quoted back in the "unknown command" hint (Telegram's own limit is 32). */
+const MAX_QUOTED_COMMAND = 64;
+
 /**
- * Appends a question the bot could not answer to the curators' log: the text, its language, the best score,
- * the reply kind and the time, never who asked or where. A failure is logged; the reply goes out regardless.
+ * Counts the question for /stats and appends one the bot could not answer to the curators' log: the text,
+ * its language, the best score, the reply kind and the time, never who asked or where. A failure is
+ * logged; the reply goes out regardless.
  */
-function logUnanswered(
+function recordResult(
   { feedback, logger }: Pick<BotDeps, 'feedback' | 'logger'>,
   ctx: BotContext,
   question: string,
   result: EngineResult,
 ): void {
-  if (result.kind === 'answer') return;
   try {
-    feedback.logUnanswered({
-      text: question,
-      lang: result.detected,
-      score: result.score,
-      kind: result.kind,
-      at: Date.now(),
-    });
+    if (result.kind === 'answer') {
+      feedback.countAnswered();
+    } else {
+      feedback.logUnanswered({
+        text: question,
+        lang: result.detected,
+        score: result.score,
+        kind: result.kind,
+        at: Date.now(),
+      });
+    }
   } catch (err) {
     logger.warn({ err, updateId: ctx.update.update_id }, 'could not log an unanswered question');
   }
@@ -54,12 +62,13 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
   composer.on(message('text'), async (ctx) => {
     const command = leadingCommand(ctx);
     if (command) {
-      // In a group, a bare unknown "/cmd" is probably for another bot: only "/cmd@ThisBot" gets a hint.
-      const forUs = command.to
-        ? command.to.toLowerCase() === ctx.me.toLowerCase()
-        : ctx.chat.type === 'private';
+      // In a group, a bare unknown "/cmd" or "/cmd@OtherBot" is for another bot: only "/cmd@ThisBot" gets
+      // a hint. A private chat has no other bot, so every command there gets one.
+      const ours = command.to === undefined || command.to.toLowerCase() === ctx.me.toLowerCase();
+      const forUs = ctx.chat.type === 'private' || (ours && command.to !== undefined);
       if (!forUs) return;
-      return replyText(ctx, ctx.t('bot.unknownCommand', { command: `/${command.name}` }));
+      const name = ours ? `/${command.name}` : `/${command.name}@${command.to}`;
+      return replyText(ctx, ctx.t('bot.unknownCommand', { command: excerpt(name, MAX_QUOTED_COMMAND) }));
     }
     const question = withoutMention(ctx.message.text, ctx.me);
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
@@ -67,11 +76,12 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
     const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang });
     ctx.useLang(result.lang);
-    logUnanswered(deps, ctx, question, result);
-    if (question.length > maxQueryLength) {
-      await replyText(ctx, ctx.t('ask.truncated', { max: maxQueryLength }));
-    }
-    await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger);
+    // The engine reads only the start of a very long message; the reply says so in its first line.
+    const note =
+      question.length > maxQueryLength ? ctx.t('ask.truncated', { max: maxQueryLength }) : undefined;
+    await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger, note);
+    // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
+    recordResult(deps, ctx, question, result);
   });
   return composer;
 }

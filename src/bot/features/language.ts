@@ -2,10 +2,13 @@ import { Composer, Markup } from 'telegraf';
 import { LANGS, type Lang } from '../../knowledge/schema.js';
 import { onCallback, packCallback } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
-import { escapeHtml } from '../html.js';
+import { escapeHtml, excerpt } from '../html.js';
 import { primaryLang } from '../middleware/locale.js';
 import { rememberLang } from '../middleware/preferences.js';
 import { replyText } from '../reply.js';
+
+/** Longest unknown language name quoted back to the user. */
+const MAX_QUOTED_VALUE = 64;
 
 /** Reads a language the way users type it: "ru", "RU", "ru-RU", or the language's own name ("Русский"). */
 export function parseLang(
@@ -39,7 +42,10 @@ export function languageFeature({ store, i18n, logger }: BotDeps): Composer<BotC
     const arg = ctx.payload.trim();
     if (!arg) return replyText(ctx, ctx.t('language.choose'), keyboard(ctx));
     const lang = parseLang(arg, names);
-    if (!lang) return replyText(ctx, ctx.t('language.unknown', { value: arg }), keyboard(ctx));
+    if (!lang) {
+      const value = excerpt(arg, MAX_QUOTED_VALUE);
+      return replyText(ctx, ctx.t('language.unknown', { value }), keyboard(ctx));
+    }
     rememberLang(ctx, store, lang);
     await replyText(ctx, ctx.t('language.changed'));
   });

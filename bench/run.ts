@@ -1,0 +1,86 @@
+/**
+ * `npm run bench`: the engine next to plain Fuse.js and MiniSearch on the same knowledge base and eval
+ * set, the cost as the knowledge base grows, and whole-process figures (cold start, bot RSS, a burst
+ * through the Bot API emulator). `--json` prints one JSON object, `--quick` a fast smoke run,
+ * `--no-process` skips the whole-process part, `--bot-node-args="--max-old-space-size=96"` passes Node
+ * options to the bot processes.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DEFAULT_EVAL_DIR, loadEvalSet } from '../src/cli/eval.js';
+import { createEngine } from '../src/engine/engine.js';
+import { loadKnowledge } from '../src/knowledge/load.js';
+import { normalizeText } from '../src/language/normalize.js';
+import { DEFAULT_MEASURE_OPTIONS, QUICK_MEASURE_OPTIONS } from './measure.js';
+import {
+  DEFAULT_PROCESS_OPTIONS,
+  measureBurst,
+  measureColdStart,
+  measureRss,
+  QUICK_PROCESS_OPTIONS,
+} from './process.js';
+import { type BenchReport, checkTargets, describeMachine, formatReport } from './report.js';
+import { runSuite } from './suite.js';
+
+const { values } = parseArgs({
+  options: {
+    json: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+    'no-process': { type: 'boolean', default: false },
+    'bot-node-args': { type: 'string', default: '' },
+  },
+});
+const log = (line: string) => process.stderr.write(`bench: ${line}\n`);
+const began = performance.now();
+// Before any work: the load average then says how busy the machine was with other things.
+const machine = describeMachine();
+
+const kb = loadKnowledge();
+const cases = loadEvalSet();
+const holdoutDir = join(DEFAULT_EVAL_DIR, 'holdout');
+const holdout = existsSync(holdoutDir) ? loadEvalSet(holdoutDir) : null;
+// The Traditional->Simplified converter is built on first use and shared by every engine in the
+// process; build it now so no system's heap figure includes it.
+normalizeText('論壇');
+
+const { systems, scaling } = runSuite({
+  kb,
+  cases,
+  holdout,
+  measure: values.quick ? QUICK_MEASURE_OPTIONS : DEFAULT_MEASURE_OPTIONS,
+  factors: values.quick ? [10] : [10, 100],
+  log,
+});
+
+const processOptions = {
+  ...(values.quick ? QUICK_PROCESS_OPTIONS : DEFAULT_PROCESS_OPTIONS),
+  botNodeArgs: values['bot-node-args'].split(' ').filter(Boolean),
+};
+let cold: BenchReport['cold_start'] = null;
+let burst: BenchReport['burst'] = null;
+let rss: BenchReport['bot_rss'] = null;
+if (!values['no-process']) {
+  const engine = createEngine(kb);
+  const questions = cases.map((c) => c.text);
+  log('cold start');
+  cold = measureColdStart(processOptions);
+  log(`burst: ${processOptions.burstMessages} messages from ${processOptions.burstUsers} users, shipped bot`);
+  burst = await measureBurst(engine, questions, processOptions);
+  log(`RSS: ${processOptions.rssQuestions} questions, limits lifted`);
+  rss = await measureRss(engine, questions, processOptions, log);
+}
+
+const report: BenchReport = {
+  mode: values.quick ? 'quick' : 'full',
+  machine,
+  eval: { cases: cases.length, holdout: holdout?.length ?? 0 },
+  systems,
+  scaling,
+  cold_start: cold,
+  burst,
+  bot_rss: rss,
+  targets: checkTargets(systems, scaling, cold, burst, rss),
+  duration_s: Number(((performance.now() - began) / 1000).toFixed(1)),
+};
+process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatReport(report)}\n`);

@@ -1,0 +1,296 @@
+import { setMaxListeners } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import PQueue from 'p-queue';
+import { Telegram, TelegramError } from 'telegraf';
+import type { Opts, Telegram as TelegramMethods } from 'telegraf/types';
+import type { Logger } from '../logger.js';
+import { htmlToPlain } from './html.js';
+
+/** At most `cap` calls in any window of `intervalMs` milliseconds. */
+export interface RateLimit {
+  cap: number;
+  intervalMs: number;
+}
+
+/** How the bot paces and retries its Bot API calls; DEFAULT_OUTBOUND_OPTIONS holds the defaults. */
+export interface OutboundOptions {
+  /** Messages to one chat (Telegram asks for about one per second). Applies to groups as well. */
+  perChat: RateLimit;
+  /** Messages to one group or channel, on top of perChat (Telegram allows about 20 per minute). */
+  perGroup: RateLimit;
+  /** All calls together, whatever the chat (Telegram allows about 30 messages per second). */
+  global: RateLimit;
+  /** Times a call answered "429 Too Many Requests" is sent again, each after its retry_after. */
+  maxRateLimitRetries: number;
+  /** A retry_after longer than this is not waited for: the call fails instead of holding the chat. */
+  maxRetryAfterMs: number;
+  /** Times a call that met a 5xx or a network error is sent again. */
+  maxServerRetries: number;
+  /** Wait before the first such retry; it doubles with each further one. */
+  backoffMs: number;
+}
+
+export const DEFAULT_OUTBOUND_OPTIONS: Readonly<OutboundOptions> = Object.freeze({
+  perChat: { cap: 1, intervalMs: 1000 },
+  perGroup: { cap: 20, intervalMs: 60_000 },
+  global: { cap: 30, intervalMs: 1000 },
+  maxRateLimitRetries: 10,
+  maxRetryAfterMs: 60_000,
+  maxServerRetries: 3,
+  backoffMs: 500,
+});
+
+/** A call given up because the bot is shutting down and its grace period is over. */
+export class OutboundAbortedError extends Error {
+  override name = 'OutboundAbortedError';
+  constructor(method: string) {
+    super(`${method} was not sent: the bot is shutting down`);
+  }
+}
+
+/** What the outbound queue has done so far (for logs and tests). */
+export interface OutboundStats {
+  /** Calls that Telegram accepted. */
+  sent: number;
+  /** "429 Too Many Requests" answers, each followed by a wait and a retry. */
+  rateLimited: number;
+  /** 5xx answers and network errors that were retried. */
+  serverErrors: number;
+  /** Messages sent again as plain text after Telegram could not parse their HTML. */
+  plainFallbacks: number;
+  /** Calls refused with 403 (the user blocked the bot, or the bot is no longer in the group). */
+  forbidden: number;
+  /** Calls that finally failed. */
+  failed: number;
+}
+
+/** The one place every Bot API call of the bot goes through (but getUpdates). */
+export interface Outbound {
+  /**
+   * Sends one call: a chat's messages and edits one at a time and in order, within the per-chat,
+   * per-group and global limits; retried after a 429's retry_after, after 5xx and network errors with
+   * backoff, once as plain text if Telegram cannot parse its HTML; never retried after a 403.
+   */
+  call<T>(method: string, payload: object, send: (payload: object) => Promise<T>): Promise<T>;
+  /** Calls waiting or running. */
+  readonly pending: number;
+  readonly stats: Readonly<OutboundStats>;
+  /** Gives up every wait (queue or retry_after) at once; for the end of a shutdown's grace period. */
+  abort(): void;
+}
+
+/** Whether Telegram refused a call because the user blocked the bot or the bot left the chat. */
+export function isChatUnavailable(error: unknown): boolean {
+  return error instanceof TelegramError && error.code === 403;
+}
+
+/** Whether an error is a network failure: connection refused, reset, or dropped mid-answer. */
+export function isNetworkError(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'FetchError' || error.name === 'TimeoutError');
+}
+
+const isServerError = (error: unknown) => error instanceof TelegramError && error.code >= 500;
+const isEntityError = (error: unknown) =>
+  error instanceof TelegramError && error.code === 400 && /can't parse entities/i.test(error.description);
+
+// Chat actions ("typing...") are hints, not messages: they neither count nor wait behind the answers.
+const UNQUEUED_CHAT_METHODS = new Set(['sendChatAction']);
+
+function chatOf(method: string, payload: object): number | string | undefined {
+  if (UNQUEUED_CHAT_METHODS.has(method)) return undefined;
+  const chatId = (payload as { chat_id?: unknown }).chat_id;
+  return typeof chatId === 'number' || typeof chatId === 'string' ? chatId : undefined;
+}
+
+/** Private chats have positive ids; groups, supergroups and channels negative ids or "@username". */
+const isGroupChat = (chatId: number | string) => typeof chatId === 'string' || chatId < 0;
+
+/** The same message as plain text: what Telegram would have shown, without the formatting. */
+function asPlainText(payload: object): object {
+  const plain: Record<string, unknown> = { ...payload, parse_mode: undefined, entities: undefined };
+  for (const field of ['text', 'caption'] as const) {
+    const value = plain[field];
+    if (typeof value === 'string') plain[field] = htmlToPlain(value);
+  }
+  return plain;
+}
+
+const rateQueue = ({ cap, intervalMs }: RateLimit, concurrency = Number.POSITIVE_INFINITY) =>
+  new PQueue({ concurrency, intervalCap: cap, interval: intervalMs, strict: true });
+
+/** Builds the outbound queue: one p-queue per active chat (and group) in front of one global p-queue. */
+export function createOutbound(logger: Logger, overrides: Partial<OutboundOptions> = {}): Outbound {
+  const options: OutboundOptions = { ...DEFAULT_OUTBOUND_OPTIONS, ...overrides };
+  const global = rateQueue(options.global);
+  const chats = new Map<number | string, { queue: PQueue; group?: PQueue }>();
+  const aborter = new AbortController();
+  // Every queued call listens to it: hundreds at once are expected, not a leak.
+  setMaxListeners(0, aborter.signal);
+  const stats: OutboundStats = {
+    sent: 0,
+    rateLimited: 0,
+    serverErrors: 0,
+    plainFallbacks: 0,
+    forbidden: 0,
+    failed: 0,
+  };
+  let pending = 0;
+
+  function chatQueues(chatId: number | string) {
+    let entry = chats.get(chatId);
+    if (!entry) {
+      // concurrency 1: the chat's messages go out one after the other, in the order they were given.
+      const created = {
+        queue: rateQueue(options.perChat, 1),
+        ...(isGroupChat(chatId) ? { group: rateQueue(options.perGroup) } : {}),
+      };
+      entry = created;
+      chats.set(chatId, created);
+      // Once idle for the longest window, the chat's history no longer matters and its queues can go.
+      const forgetAfter = Math.max(
+        options.perChat.intervalMs,
+        created.group ? options.perGroup.intervalMs : 0,
+      );
+      let timer: NodeJS.Timeout | undefined;
+      created.queue.on('active', () => clearTimeout(timer));
+      created.queue.on('idle', () => {
+        clearTimeout(timer);
+        timer = setTimeout(() => {
+          if (created.queue.size === 0 && created.queue.pending === 0) chats.delete(chatId);
+        }, forgetAfter).unref();
+      });
+    }
+    return entry;
+  }
+
+  /**
+   * Runs a task through a queue. An abort drops it while it waits; once started, its own outcome counts
+   * (p-queue would reject at once, while the request goes on and may well deliver the message).
+   */
+  async function enqueue<T>(queue: PQueue, method: string, task: () => Promise<T>): Promise<T> {
+    let started: Promise<T> | undefined;
+    try {
+      return await queue.add(
+        () => {
+          started = task();
+          return started;
+        },
+        { signal: aborter.signal },
+      );
+    } catch (error) {
+      if (started) return started;
+      throw aborter.signal.aborted ? new OutboundAbortedError(method) : error;
+    }
+  }
+
+  async function wait(ms: number, method: string): Promise<void> {
+    try {
+      await sleep(ms, undefined, { signal: aborter.signal });
+    } catch {
+      throw new OutboundAbortedError(method);
+    }
+  }
+
+  async function attempt<T>(method: string, payload: object, send: (p: object) => Promise<T>): Promise<T> {
+    const chatId = (payload as { chat_id?: unknown }).chat_id;
+    let body = payload;
+    let rateLimits = 0;
+    let serverErrors = 0;
+    for (;;) {
+      try {
+        const result = await enqueue(global, method, () => send(body));
+        stats.sent += 1;
+        return result;
+      } catch (error) {
+        if (aborter.signal.aborted) throw new OutboundAbortedError(method);
+        if (error instanceof TelegramError && error.code === 429) {
+          const retryAfterMs = (error.parameters?.retry_after ?? 1) * 1000;
+          stats.rateLimited += 1;
+          if (rateLimits++ < options.maxRateLimitRetries && retryAfterMs <= options.maxRetryAfterMs) {
+            logger.warn(
+              { method, chatId, retryAfterMs },
+              'Telegram asked to slow down; sending again after the wait',
+            );
+            await wait(retryAfterMs, method);
+            continue;
+          }
+        } else if (isChatUnavailable(error)) {
+          stats.forbidden += 1;
+          logger.warn(
+            { method, chatId, description: (error as TelegramError).description },
+            'Telegram refused the call (the user blocked the bot or the bot left the chat); not retried',
+          );
+          throw error;
+        } else if (isEntityError(error) && body === payload && 'parse_mode' in payload) {
+          stats.plainFallbacks += 1;
+          logger.warn(
+            { method, chatId, description: (error as TelegramError).description },
+            'Telegram could not parse the HTML; sending it as plain text',
+          );
+          body = asPlainText(payload);
+          continue;
+        } else if (isServerError(error) || isNetworkError(error)) {
+          stats.serverErrors += 1;
+          if (serverErrors < options.maxServerRetries) {
+            const backoffMs = options.backoffMs * 2 ** serverErrors++;
+            logger.warn({ method, chatId, backoffMs, err: error }, 'Bot API call failed; retrying');
+            await wait(backoffMs, method);
+            continue;
+          }
+        }
+        stats.failed += 1;
+        throw error;
+      }
+    }
+  }
+
+  return {
+    async call(method, payload, send) {
+      pending += 1;
+      try {
+        const chatId = chatOf(method, payload);
+        if (chatId === undefined) return await attempt(method, payload, send);
+        const { queue, group } = chatQueues(chatId);
+        const run = () => attempt(method, payload, send);
+        return await enqueue(queue, method, () => (group ? enqueue(group, method, run) : run()));
+      } catch (error) {
+        if (aborter.signal.aborted && !(error instanceof OutboundAbortedError)) {
+          throw new OutboundAbortedError(method);
+        }
+        throw error;
+      } finally {
+        pending -= 1;
+      }
+    },
+    get pending() {
+      return pending;
+    },
+    stats,
+    abort() {
+      aborter.abort();
+    },
+  };
+}
+
+/**
+ * The bot's Telegram client: every call but getUpdates goes through the outbound queue. Telegraf builds
+ * a client per update, so createBot installs this one in the context as well.
+ */
+export class QueuedTelegram extends Telegram {
+  constructor(
+    token: string,
+    options: Partial<Telegram['options']>,
+    readonly outbound: Outbound,
+  ) {
+    super(token, options);
+  }
+
+  override callApi<M extends keyof TelegramMethods>(
+    method: M,
+    payload: Opts<M>,
+    options?: Parameters<Telegram['callApi']>[2],
+  ): Promise<ReturnType<TelegramMethods[M]>> {
+    if (method === 'getUpdates') return super.callApi(method, payload, options);
+    return this.outbound.call(method, payload, (body) => super.callApi(method, body as Opts<M>, options));
+  }
+}

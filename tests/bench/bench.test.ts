@@ -1,0 +1,145 @@
+import { describe, expect, it } from 'vitest';
+import { bestThreshold, DEFAULT_MEASURE_OPTIONS, type Outcome, score } from '../../bench/measure.js';
+import { checkTargets, formatReport, SYSTEM_NAMES } from '../../bench/report.js';
+import { runSuite } from '../../bench/suite.js';
+import { growKnowledge, syntheticEntries } from '../../bench/synthetic.js';
+import { engineSystem } from '../../bench/systems.js';
+import { evaluate, loadEvalSet } from '../../src/cli/eval.js';
+import { createEngine } from '../../src/engine/engine.js';
+import { type KnowledgeBase, loadKnowledge } from '../../src/knowledge/load.js';
+import { entrySchema } from '../../src/knowledge/schema.js';
+
+const shipped = loadKnowledge();
+const cases = loadEvalSet();
+
+/** Four real entries, and the eval cases about them plus some out-of-scope ones. */
+function tinyKnowledge(): { kb: KnowledgeBase; tinyCases: typeof cases } {
+  const entries = shipped.entries.filter((e) => e.kind === 'fact').slice(0, 4);
+  const ids = new Set(entries.map((e) => e.id));
+  const kb = {
+    entries,
+    byId: new Map(entries.map((e) => [e.id, e])),
+    topics: [],
+    lexicon: shipped.lexicon,
+  };
+  const inScope = cases.filter((c) => c.expect !== null && ids.has(c.expect)).slice(0, 12);
+  const outOfScope = cases.filter((c) => c.expect === null).slice(0, 6);
+  return { kb, tinyCases: [...inScope, ...outOfScope] };
+}
+
+const TINY = {
+  ...DEFAULT_MEASURE_OPTIONS,
+  latencyQuestions: 30,
+  latencyBudgetMs: 2_000,
+  warmupQuestions: 5,
+  evalBudgetMs: 10_000,
+  minEvalCases: 1,
+  minLatencyForP99: 1,
+};
+
+describe('npm run bench, on a tiny knowledge base', () => {
+  const { kb, tinyCases } = tinyKnowledge();
+  const { systems, scaling } = runSuite({ kb, cases: tinyCases, holdout: null, measure: TINY, factors: [3] });
+
+  it('measures every system with the fields the JSON report promises', () => {
+    expect(Object.keys(systems)).toEqual([...SYSTEM_NAMES]);
+    for (const figures of Object.values(systems)) {
+      expect(figures).toMatchObject({
+        entries: 4,
+        eval_n: tinyCases.length,
+        eval_total: tinyCases.length,
+        latency_n: 30,
+      });
+      for (const field of ['accuracy', 'oos_rejection'] as const) {
+        expect(figures[field]).toBeGreaterThanOrEqual(0);
+        expect(figures[field]).toBeLessThanOrEqual(1);
+      }
+      for (const field of ['p50_us', 'p99_us', 'max_us', 'build_ms', 'heap_mb'] as const) {
+        expect(typeof figures[field]).toBe('number');
+      }
+      expect(figures.p50_us).toBeLessThanOrEqual(figures.p99_us as number);
+      expect(figures.p99_us).toBeLessThanOrEqual(figures.max_us as number);
+    }
+    // Baselines answer above a threshold chosen on the eval set; the engine decides by itself.
+    expect(systems.engine?.threshold).toBeNull();
+    expect(systems['fuse-plain']?.threshold).toEqual(expect.any(Number));
+    expect(systems.minisearch?.threshold).toEqual(expect.any(Number));
+  });
+
+  it('grows the knowledge base for the scaling run and measures it the same way', () => {
+    expect(scaling.map((s) => [s.factor, s.entries])).toEqual([
+      [1, 4],
+      [3, 12],
+    ]);
+    expect(scaling[0]?.systems).toBe(systems);
+    expect(Object.keys(scaling[1]?.systems ?? {})).toEqual([...SYSTEM_NAMES]);
+  });
+
+  it('prints a table naming every system, and targets it could not measure as unmeasured', () => {
+    const targets = checkTargets(systems, scaling, null, null, null);
+    const text = formatReport({
+      mode: 'quick',
+      machine: { nproc: 1, cpu: 'test', node: process.version, platform: 'test', load_avg: [0, 0, 0] },
+      eval: { cases: tinyCases.length, holdout: 0 },
+      systems,
+      scaling,
+      cold_start: null,
+      burst: null,
+      bot_rss: null,
+      targets,
+      duration_s: 0,
+    });
+    for (const name of SYSTEM_NAMES) expect(text).toContain(name);
+    expect(targets.find((t) => t.target.startsWith('cold start'))?.met).toBeNull();
+    expect(targets.find((t) => t.target.startsWith('engine p99 at 100x'))?.met).toBeNull();
+  });
+});
+
+describe('the bench scores like npm run eval', () => {
+  it('gives the engine the same in-scope accuracy per language as evaluate()', () => {
+    const engine = engineSystem.build(shipped);
+    const outcomes: Outcome[] = cases.map((c) => ({
+      expect: c.expect,
+      reply: c.reply,
+      hit: engine.top(c.text, c.lang),
+    }));
+    const bench = score(outcomes, 'decided', 0);
+    const report = evaluate(createEngine(shipped), cases);
+    for (const [lang, { accuracy }] of Object.entries(report.inScope)) {
+      expect(bench.byLang[lang]).toBeCloseTo(accuracy ?? -1, 10);
+    }
+  });
+
+  it('chooses the threshold that answers the right hits and rejects the out-of-scope ones', () => {
+    const outcomes: Outcome[] = [
+      { expect: 'a', reply: 'en', hit: { id: 'a', score: 0.1 } },
+      { expect: 'b', reply: 'en', hit: { id: 'b', score: 0.2 } },
+      { expect: null, reply: 'en', hit: { id: 'a', score: 0.5 } },
+      { expect: 'c', reply: 'en', hit: { id: 'a', score: 0.6 } },
+    ];
+    expect(bestThreshold(outcomes, 'lower')).toBe(0.2);
+    expect(score(outcomes, 'lower', 0.2)).toMatchObject({ accuracy: 2 / 3, oos_rejection: 1 });
+    const flipped = outcomes.map((o) => ({ ...o, hit: o.hit && { ...o.hit, score: 1 - o.hit.score } }));
+    expect(bestThreshold(flipped, 'higher')).toBe(0.8);
+  });
+});
+
+describe('synthetic entries', () => {
+  it('are valid entries in all three scripts, the same for the same seed', () => {
+    const entries = syntheticEntries(20, 7);
+    expect(syntheticEntries(20, 7)).toEqual(entries);
+    expect(syntheticEntries(20, 8)).not.toEqual(entries);
+    for (const entry of entries) expect(entrySchema.parse(entry)).toEqual(entry);
+    const text = entries.map((e) => JSON.stringify(e.i18n)).join(' ');
+    expect(text).toMatch(/\p{Script=Han}/u);
+    expect(text).toMatch(/\p{Script=Cyrillic}/u);
+    expect(text).toMatch(/[a-z]{4}/);
+  });
+
+  it('grow the knowledge base by a factor, keeping the real entries first', () => {
+    const grown = growKnowledge(shipped, 10);
+    expect(grown.entries).toHaveLength(shipped.entries.length * 10);
+    expect(grown.entries.slice(0, shipped.entries.length)).toEqual(shipped.entries);
+    expect(grown.byId.size).toBe(grown.entries.length);
+  });
+});

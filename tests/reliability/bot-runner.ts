@@ -1,0 +1,101 @@
+import { Writable } from 'node:stream';
+import { pino } from 'pino';
+import { type RunOptions, runBot } from '../../src/bot/run.js';
+import { createConfig } from '../../src/config.js';
+import { createEngine } from '../../src/engine/engine.js';
+import type { Lang } from '../../src/engine/types.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+import type { FakeBotApi } from './fake-bot-api.js';
+
+export const TOKEN = '777111:reliability-SECRET-token';
+
+/** The bot as runBot runs it in production, in this process, against a fake Bot API; stopped on demand. */
+export async function startBot(api: FakeBotApi, dataDir: string, options: Partial<RunOptions> = {}) {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino(
+    { level: 'debug' },
+    new Writable({
+      write(chunk: Buffer, _enc, done) {
+        logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
+        done();
+      },
+    }),
+  );
+  const controller = new AbortController();
+  const config = createConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir });
+  const done = runBot(config, { logger, signals: [], signal: controller.signal, ...options });
+  const failed = done.then(
+    () => new Error('the bot stopped before starting'),
+    (error: unknown) => error,
+  );
+  for (;;) {
+    if (logs.some((l) => l.msg === 'bot started')) break;
+    const early = await Promise.race([failed, new Promise((resolve) => setTimeout(resolve, 20))]);
+    if (early) throw early;
+  }
+  return {
+    logs,
+    done,
+    /** Log lines with this message. */
+    logged: (msg: string) => logs.filter((l) => l.msg === msg),
+    /** Stops it like SIGTERM does, and waits until it is stopped. */
+    async stop() {
+      controller.abort();
+      await done;
+    },
+  };
+}
+
+const engine = createEngine(loadKnowledge());
+const CANDIDATES = [
+  'When did the forum open?',
+  'What agreements were signed?',
+  'Who spoke at the forum?',
+  'What was the theme of the forum?',
+  'What is planned for 2026?',
+  'Which Culture Year is the forum part of?',
+  'Who opened the forum?',
+  'Which library hosted the forum?',
+];
+
+/**
+ * `count` questions the engine answers with different entries (no venue entries, whose answer comes with
+ * a map pin), and the answer each gets; found rather than hard-coded, as the matcher is being tuned.
+ */
+export function distinctQuestions(
+  count: number,
+  lang: Lang = 'en',
+): Array<{ question: string; answer: string }> {
+  const seen = new Set<string>();
+  const found: Array<{ question: string; answer: string }> = [];
+  for (const question of CANDIDATES) {
+    const result = engine.ask(question, { lang });
+    if (result.kind !== 'answer' || result.entry.venue || seen.has(result.entry.id)) continue;
+    seen.add(result.entry.id);
+    found.push({ question, answer: result.entry.i18n[lang].answer });
+  }
+  if (found.length < count)
+    throw new Error(`only ${found.length} distinct answered questions; add candidates`);
+  return found.slice(0, count);
+}
+
+/** Waits until `check` holds (polling every 20 ms), or fails after `timeoutMs`. */
+export async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/** A seeded pseudo-random generator (mulberry32), so fault patterns repeat from run to run. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
