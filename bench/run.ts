@@ -5,7 +5,7 @@
  * `--no-process` skips the whole-process part, `--bot-node-args="--max-old-space-size=96"` passes Node
  * options to the bot processes.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_EVAL_DIR, loadEvalSet } from '../src/cli/eval.js';
@@ -53,9 +53,13 @@ const { systems, scaling } = runSuite({
   log,
 });
 
+// The bot runs with the Node options `npm start` gives it, unless --bot-node-args says otherwise.
+const startScript = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } })
+  .scripts.start;
+const shippedNodeArgs = startScript.split(/\s+/).filter((arg) => arg.startsWith('--'));
 const processOptions = {
   ...(values.quick ? QUICK_PROCESS_OPTIONS : DEFAULT_PROCESS_OPTIONS),
-  botNodeArgs: values['bot-node-args'].split(' ').filter(Boolean),
+  botNodeArgs: values['bot-node-args'] ? values['bot-node-args'].split(' ').filter(Boolean) : shippedNodeArgs,
 };
 let cold: BenchReport['cold_start'] = null;
 let burst: BenchReport['burst'] = null;
