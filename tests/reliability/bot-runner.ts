@@ -88,14 +88,5 @@ export async function until(check: () => boolean, timeoutMs: number, what: strin
   }
 }
 
-/** A seeded pseudo-random generator (mulberry32), so fault patterns repeat from run to run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded pseudo-random generator (mulberry32, shared with the bench), so fault patterns repeat from run to run. */
+export { createRandom as seededRandom } from '../../bench/synthetic.js';
