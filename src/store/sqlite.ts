@@ -13,7 +13,7 @@ import {
   type UnansweredQuestion,
   type VoteTally,
 } from './feedback.js';
-import type { PreferenceStore } from './preferences.js';
+import { CONTEXT_TTL_MS, type PreferenceStore } from './preferences.js';
 import { UPDATE_JOURNAL_MAX_AGE_MS, type UpdateJournal } from './updates.js';
 
 /**
@@ -51,6 +51,12 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS user_preferences (
     user_id    INTEGER PRIMARY KEY,
     lang       TEXT    NOT NULL,
+    updated_at INTEGER NOT NULL
+  ) STRICT;
+  -- The entry each user was answered last, for follow-up questions ("and where?").
+  CREATE TABLE IF NOT EXISTS user_context (
+    user_id    INTEGER PRIMARY KEY,
+    entry_id   TEXT    NOT NULL,
     updated_at INTEGER NOT NULL
   ) STRICT;
   -- Questions the bot could not answer. No user, chat or name columns, on purpose.
@@ -199,6 +205,13 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
     `INSERT INTO user_preferences (user_id, lang, updated_at) VALUES (?, ?, ?)
      ON CONFLICT(user_id) DO UPDATE SET lang = excluded.lang, updated_at = excluded.updated_at`,
   );
+  const selectContext = db.prepare<[number, number], { entry_id: string }>(
+    'SELECT entry_id FROM user_context WHERE user_id = ? AND updated_at >= ?',
+  );
+  const upsertContext = db.prepare<[number, string, number]>(
+    `INSERT INTO user_context (user_id, entry_id, updated_at) VALUES (?, ?, ?)
+     ON CONFLICT(user_id) DO UPDATE SET entry_id = excluded.entry_id, updated_at = excluded.updated_at`,
+  );
   const insertQuestion = db.prepare<[string, string | null, number | null, string, number]>(
     'INSERT INTO unanswered_questions (text, lang, score, kind, asked_at) VALUES (?, ?, ?, ?, ?)',
   );
@@ -234,6 +247,12 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
     },
     setLang(userId, lang) {
       upsertLang.run(userId, lang, Date.now());
+    },
+    getContext(userId) {
+      return selectContext.get(userId, Date.now() - CONTEXT_TTL_MS)?.entry_id;
+    },
+    setContext(userId, entryId) {
+      upsertContext.run(userId, entryId, Date.now());
     },
     logUnanswered(question) {
       logQuestion(question);

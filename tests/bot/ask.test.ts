@@ -181,3 +181,21 @@ describe('other messages', () => {
     expect(h.seen()[0]?.text).toContain(thanks?.i18n.en.answer);
   });
 });
+
+describe('follow-up questions', () => {
+  it('are understood from the answer the same user was just given', async () => {
+    const h = createHarness();
+    await h.handle(textMessage('Who is Zhang Hanhui?', en));
+    await h.handle(textMessage('what did he say?', en));
+    const zhang = engine.entry('speaker-zhang-hanhui');
+    expect(h.seen()[1]?.text).toContain(zhang?.i18n.en.answer);
+  });
+
+  it('are not borrowed from another user', async () => {
+    const h = createHarness();
+    await h.handle(textMessage('Who is Zhang Hanhui?', en));
+    await h.handle(textMessage('what did he say?', { id: 2, language_code: 'en' }));
+    const zhang = engine.entry('speaker-zhang-hanhui');
+    expect(h.seen()[1]?.text).not.toContain(zhang?.i18n.en.answer);
+  });
+});

@@ -17,6 +17,21 @@ afterEach(() => {
 });
 
 describe('SQLite preference store', () => {
+  it('remembers the last answered entry per user across a restart, for follow-ups', () => {
+    const dir = tempDir();
+    const first = createSqlitePreferenceStore(dir);
+    expect(first.getContext(7)).toBeUndefined();
+    first.setContext(7, 'forum-date');
+    first.setContext(7, 'forum-venue');
+    first.setContext(8, 'speakers-overview');
+    first.close();
+    const second = createSqlitePreferenceStore(dir);
+    expect(second.getContext(7)).toBe('forum-venue');
+    expect(second.getContext(8)).toBe('speakers-overview');
+    expect(second.getContext(9)).toBeUndefined();
+    second.close();
+  });
+
   it('remembers a choice across a restart (close and reopen)', () => {
     const dir = join(tempDir(), 'nested', 'data');
     const first = createSqlitePreferenceStore(dir);

@@ -54,6 +54,27 @@ function recordResult(
 }
 
 /** Text messages: questions go to the engine; commands nobody handled get a hint. */
+/** The entry this user was answered last (for follow-ups like "and what did he say?"); none on a store failure. */
+function previousAnswer({ store, logger }: BotDeps, ctx: BotContext): string | undefined {
+  if (!ctx.from) return undefined;
+  try {
+    return store.getContext(ctx.from.id);
+  } catch (err) {
+    logger.warn({ err, updateId: ctx.update.update_id }, 'could not read the previous answer');
+    return undefined;
+  }
+}
+
+/** Remembers the entry a user was just answered; a store failure only costs the next follow-up. */
+export function rememberAnswer({ store, logger }: BotDeps, ctx: BotContext, entryId: string): void {
+  if (!ctx.from) return;
+  try {
+    store.setContext(ctx.from.id, entryId);
+  } catch (err) {
+    logger.warn({ err, updateId: ctx.update.update_id }, 'could not remember the answer');
+  }
+}
+
 export function askFeature(deps: BotDeps): Composer<BotContext> {
   const { engine, logger } = deps;
   const composer = new Composer<BotContext>();
@@ -74,7 +95,8 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
 
     void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
-    const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang });
+    const context = previousAnswer(deps, ctx);
+    const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang, context });
     ctx.useLang(result.lang);
     // The engine reads only the start of a very long message; the reply says so in its first line.
     const note =
@@ -82,6 +104,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger, note);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
     recordResult(deps, ctx, question, result);
+    if (result.kind === 'answer') rememberAnswer(deps, ctx, result.entry.id);
   });
   return composer;
 }

@@ -3,9 +3,11 @@ import { entryReply } from '../../render/reply.js';
 import { onCallback } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { replyHtml, sendView, sourceHtml } from '../reply.js';
+import { rememberAnswer } from './ask.js';
 
 /** Buttons under answers: follow-ups, "did you mean", topics (all answer an entry) and "source". */
-export function callbacksFeature({ engine, logger }: BotDeps): Composer<BotContext> {
+export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
+  const { engine, logger } = deps;
   const composer = new Composer<BotContext>();
 
   // The language of the message the button was under, unless the user has explicitly chosen one.
@@ -16,6 +18,7 @@ export function callbacksFeature({ engine, logger }: BotDeps): Composer<BotConte
       ctx.useLang(ctx.storedLang ?? action.lang);
       await ctx.answerCbQuery();
       await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), engine, logger);
+      rememberAnswer(deps, ctx, entry.id);
     }),
   );
 
