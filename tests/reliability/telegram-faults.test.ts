@@ -232,6 +232,8 @@ describe('Telegram faults, against a fault-injecting Bot API on 127.0.0.1', () =
     expect(calmMs).toBeLessThan(1500);
     const notice = i18n.t('flood.slowDown', { lng: 'ru' });
     await until(() => api.messagesTo(flooder.id).some((m) => m.text === notice), 20_000, 'the notice');
+    // The rest of the flood is skipped after the notice; give the bot the moment it takes to confirm it.
+    await until(() => api.pendingUpdateIds.length === 0, 20_000, 'every flood update confirmed');
     await running.stop();
     stop = undefined;
     const toFlooder = api.messagesTo(flooder.id);
