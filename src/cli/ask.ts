@@ -1,9 +1,9 @@
 import { createInterface } from 'node:readline';
-import { parseArgs } from 'node:util';
 import type { EngineResult, Lang } from '../engine/types.js';
 import { translator } from '../i18n.js';
 import { LANGS } from '../knowledge/schema.js';
 import { buildReply, renderText } from '../render/reply.js';
+import { parseCliArgs } from './args.js';
 import { type AppContext, createAppContext } from './context.js';
 
 /** One line of `ask --jsonl` / `ask --json` output. */
@@ -59,10 +59,9 @@ const USAGE =
 
 /** The batch CLI: one question from the arguments, or JSON lines from stdin. Returns the exit code. */
 export async function runAsk(argv: string[], context?: AppContext): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  const parse = (a: string[]) =>
-    parseArgs({
-      args: a,
+  const parsed = parseCliArgs(
+    {
+      args: argv,
       allowPositionals: true,
       options: {
         lang: { type: 'string' },
@@ -71,18 +70,12 @@ export async function runAsk(argv: string[], context?: AppContext): Promise<numb
         jsonl: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  try {
-    args = parse(argv);
-  } catch (error) {
-    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = args;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+    },
+    USAGE,
+    process,
+  );
+  if (typeof parsed === 'number') return parsed;
+  const { values, positionals } = parsed;
   if (values.lang !== undefined && !isLang(values.lang)) {
     process.stderr.write(`--lang must be one of zh, ru, en (got "${values.lang}")\n`);
     return 2;

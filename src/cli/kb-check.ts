@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { i18n as I18nInstance } from 'i18next';
 import { TELEGRAM_TEXT_LIMIT } from '../bot/html.js';
 import { viewHtml } from '../bot/reply.js';
@@ -15,6 +14,7 @@ import {
 } from '../knowledge/load.js';
 import { LANGS } from '../knowledge/schema.js';
 import { entryReply } from '../render/reply.js';
+import { parseCliArgs } from './args.js';
 import type { CliIO } from './context.js';
 import { foldText } from './fold.js';
 
@@ -348,28 +348,21 @@ const USAGE = 'usage: kb:check [--json] [--article <file>] [knowledge-dir]';
 
 /** `npm run kb:check`: exit 0 when the knowledge base has no errors (warnings allowed), 1 otherwise, 2 on usage. */
 export function runKbCheck(argv: string[], io: CliIO = process): number {
-  let parsed: ReturnType<typeof parse>;
-  const parse = (args: string[]) =>
-    parseArgs({
-      args,
+  const parsed = parseCliArgs(
+    {
+      args: argv,
       allowPositionals: true,
       options: {
         json: { type: 'boolean' },
         article: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    return 2;
-  }
+    },
+    USAGE,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   if (positionals.length > 1) {
     io.stderr.write(`${USAGE}\n`);
     return 2;

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { DEFAULT_DATA_DIR } from '../config.js';
 import type { Lang } from '../knowledge/schema.js';
 import type { UnansweredQuestion, VoteTally } from '../store/feedback.js';
 import { DEFAULT_DATABASE_FILE, openSqliteFeedbackReader } from '../store/sqlite.js';
+import { parseCliArgs } from './args.js';
 import type { CliIO } from './context.js';
 import { foldText } from './fold.js';
 
@@ -127,27 +127,20 @@ export interface UnansweredEnv {
 
 /** `npm run kb:unanswered`: prints what users asked that the bot could not answer, and the votes. */
 export function runKbUnanswered(argv: string[], env: UnansweredEnv = {}, io: CliIO = process): number {
-  let parsed: ReturnType<typeof parse>;
-  const parse = (args: string[]) =>
-    parseArgs({
-      args,
+  const parsed = parseCliArgs(
+    {
+      args: argv,
       options: {
         'data-dir': { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  try {
-    parsed = parse(argv);
-  } catch (error) {
-    io.stderr.write(`${error instanceof Error ? error.message : String(error)}\n${USAGE}\n`);
-    return 2;
-  }
+    },
+    USAGE,
+    io,
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  if (values.help) {
-    io.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
   const dataDir = values['data-dir']?.trim() || env.dataDir?.trim() || DEFAULT_DATA_DIR;
   let report: UnansweredReport;
   try {
