@@ -1,6 +1,6 @@
 import Fuse from 'fuse.js';
 import { pinyinKey } from './pinyin.js';
-import type { Corrector } from './tokenize.js';
+import { latinToCyrillic } from './translit.js';
 
 /** How typos are forgiven. */
 export interface SpellingOptions {
@@ -8,19 +8,81 @@ export interface SpellingOptions {
   fuzzyThreshold: number;
   /** Words shorter than this are never corrected (too many neighbours). */
   fuzzyMinLength: number;
+  /**
+   * Words shorter than this are corrected only by a close typo: two letters swapped, a neighbouring key,
+   * a doubled letter missed or repeated ("yuo", "гда", "helo"); longer ones by any edit.
+   */
+  anyTypoMinLength: number;
   /** Words of at least this length may be two edits away from a known word; shorter ones one. */
   twoEditsMinLength: number;
-  /** How much a word one edit away counts; two edits count this squared. */
+  /** How much a word one edit away counts; two edits count this squared (close typos count less). */
   editFactor: number;
   /** How much a Chinese bigram matched only by its pinyin (a homophone typo) counts. */
   homophoneFactor: number;
+  /** Reading a Latin word as romanised Russian ("kultury") costs this share of an edit. */
+  transliterationCost: number;
+}
+
+/**
+ * Edit costs in quarters of an edit, so that distances stay integers. People mostly hit a neighbouring
+ * key, swap two letters or miss a doubled one; those cost less than an arbitrary letter changed.
+ */
+const UNIT = 4;
+const CLOSE = 3;
+const DOUBLED = 2;
+/** What a correction into a stopword pays on top of its edits, when candidates are compared. */
+const STOPWORD_COST = 0.5;
+
+// Keyboard rows (QWERTY and ЙЦУКЕН). A key touches its row neighbours and, as each row is shifted right
+// by about half a key, the keys at the same and the next index of the row above.
+const KEYBOARD_ROWS = [
+  ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'],
+  ['йцукенгшщзхъ', 'фывапролджэ', 'ячсмитьбю'],
+];
+const NEIGHBOURS = new Set<string>();
+for (const rows of KEYBOARD_ROWS) {
+  rows.forEach((row, r) => {
+    const above = rows[r - 1];
+    [...row].forEach((key, i) => {
+      const touching = [row[i - 1], row[i + 1], above?.[i], above?.[i + 1]];
+      for (const other of touching) {
+        if (!other) continue;
+        NEIGHBOURS.add(`${key}${other}`);
+        NEIGHBOURS.add(`${other}${key}`);
+      }
+    });
+  });
+}
+const cp = (c: string) => c.codePointAt(0) as number;
+const NEIGHBOUR_CODES = new Set(
+  [...NEIGHBOURS].map((pair) => cp(pair) * 0x110000 + cp([...pair][1] as string)),
+);
+const neighbours = (a: number, b: number) => NEIGHBOUR_CODES.has(a * 0x110000 + b);
+
+/** Longest pinyin syllable ("zhuang"). */
+const MAX_SYLLABLE = 6;
+/** Longer runs of Latin letters are not read as pinyin (no one types a paragraph of it). */
+const MAX_PINYIN_LETTERS = 60;
+
+/**
+ * Corrects a piece of the question the knowledge base does not spell (see tokenize.ts), and optionally
+ * reads a run of Latin words as toneless pinyin ("zhong e tushuguan luntan" -> 中俄图书馆论坛).
+ */
+export interface Corrector {
+  (piece: string, kind: 'word' | 'han'): { text: string; factor: number } | null;
+  /** Whether a Latin word is unknown to the knowledge base and reads as pinyin syllables. */
+  isPinyin?(word: string): boolean;
+  /** Chinese characters for a run of such words, when they make at least one known Chinese word. */
+  pinyin?(words: readonly string[]): { text: string; factor: number } | null;
 }
 
 /**
  * A corrector over a known vocabulary (word -> how often the knowledge base uses it): a misspelt word
- * becomes the closest known word of about its length (Fuse.js finds candidates, the edit distance
- * decides; among equally close words a content word beats a stopword, then the more frequent word
- * wins), and a Chinese bigram the vocabulary lacks becomes a known bigram with the same pinyin.
+ * becomes the closest known word of about its length (the keyboard-aware edit distance decides, Fuse.js
+ * scores the few candidates; among equally close words a content word beats a stopword, then the more
+ * frequent word wins); a Latin word that matches nothing may be romanised Russian ("Rossii"); a Chinese
+ * bigram the vocabulary lacks becomes a known bigram with the same pinyin; and Latin words that spell
+ * pinyin become the Chinese words they sound like.
  */
 export function createCorrector(
   vocabulary: ReadonlyMap<string, number>,
@@ -31,33 +93,44 @@ export function createCorrector(
 ): Corrector {
   const byLength = new Map<string, string[]>();
   const byPinyin = new Map<string, string>();
+  // Each syllable's characters in the knowledge base, with how often they occur.
+  const bySyllable = new Map<string, Map<string, number>>();
+  const knownHan = new Set<string>();
   const key = (word: string, len: number) => `${/^\p{Script=Cyrillic}/u.test(word) ? 'c' : 'l'}${len}`;
-  for (const word of vocabulary.keys()) {
+  for (const [word, count] of vocabulary) {
     if (/^\p{Script=Han}+$/u.test(word)) {
       if (homophoneTargets && !homophoneTargets.has(word)) continue;
+      knownHan.add(word);
       const pinyin = pinyinKey(word);
       const current = byPinyin.get(pinyin);
-      if (!current || (vocabulary.get(word) ?? 0) > (vocabulary.get(current) ?? 0))
-        byPinyin.set(pinyin, word);
+      if (!current || count > (vocabulary.get(current) ?? 0)) byPinyin.set(pinyin, word);
+      for (const char of word) {
+        const syllable = pinyinKey(char);
+        const chars = bySyllable.get(syllable) ?? new Map<string, number>();
+        chars.set(char, (chars.get(char) ?? 0) + count);
+        bySyllable.set(syllable, chars);
+      }
     } else if (/^\p{L}+$/u.test(word)) {
       const list = byLength.get(key(word, [...word].length)) ?? [];
       list.push(word);
       byLength.set(key(word, [...word].length), list);
     }
   }
-  // Each bucket's words as code points, for an edit distance that gives up beyond maxEdits: every
+  // Each bucket's words as code points, for an edit distance that gives up beyond the budget: every
   // word within reach is found (no index to build), and Fuse.js only scores those few.
   const buckets = new Map<string, { word: string; cps: number[] }[]>();
   for (const [k, words] of byLength) {
     buckets.set(
       k,
-      words.map((word) => ({ word, cps: [...word].map((c) => c.codePointAt(0) as number) })),
+      words.map((word) => ({ word, cps: [...word].map(cp) })),
     );
   }
   const fuseOptions = { includeScore: true, threshold: options.fuzzyThreshold, ignoreLocation: true };
-  // Lower is better: fewer edits, then a content word, then a more frequent word, then Fuse's own score.
-  const rank = (word: string, edits: number, score: number) => [
-    edits,
+  // Lower is better: a cheaper edit, then a content word, then a more frequent word, then Fuse's own score.
+  // A stopword also pays half an edit: a typo is rarely of a word that carries no meaning ("theem" is
+  // "theme" with two letters swapped more likely than "them" with one doubled).
+  const rank = (word: string, cost: number, score: number) => [
+    cost + (isStopword(word) ? STOPWORD_COST : 0),
     isStopword(word) ? 1 : 0,
     -(vocabulary.get(word) ?? 0),
     score,
@@ -67,54 +140,140 @@ export function createCorrector(
     return false;
   };
 
-  return (piece, kind) => {
+  /** The closest known word within the budget for a word of this length, with its cost in edits. */
+  function closest(piece: string): { text: string; cost: number; rank: number[] } | null {
+    const length = [...piece].length;
+    if (length < options.fuzzyMinLength) return null;
+    const budget =
+      length < options.anyTypoMinLength ? CLOSE : length >= options.twoEditsMinLength ? 2 * UNIT : UNIT;
+    const reach = Math.ceil(budget / UNIT);
+    const cps = [...piece].map(cp);
+    const near = new Map<string, number>();
+    for (let len = length - reach; len <= length + reach; len++) {
+      for (const w of buckets.get(key(piece, len)) ?? []) {
+        const cost = boundedEditDistance(cps, w.cps, budget);
+        if (cost <= budget) near.set(w.word, cost / UNIT);
+      }
+    }
+    if (near.size === 0) return null;
+    let best: { text: string; cost: number; rank: number[] } | null = null;
+    // Fuse.js as before for what it adds: its threshold, and its score as the last tie-break.
+    for (const hit of new Fuse([...near.keys()], fuseOptions).search(piece)) {
+      const cost = near.get(hit.item) as number;
+      const r = rank(hit.item, cost, hit.score ?? 1);
+      if (!best || better(r, best.rank)) best = { text: hit.item, cost, rank: r };
+    }
+    return best;
+  }
+
+  const correct: Corrector = (piece, kind) => {
     if (vocabulary.has(piece)) return null;
     if (kind === 'han') {
       const hit = byPinyin.get(pinyinKey(piece));
       return hit ? { text: hit, factor: options.homophoneFactor } : null;
     }
-    const length = [...piece].length;
-    if (length < options.fuzzyMinLength) return null;
-    const maxEdits = length >= options.twoEditsMinLength ? 2 : 1;
-    let best: { text: string; edits: number; rank: number[] } | null = null;
-    const cps = [...piece].map((c) => c.codePointAt(0) as number);
-    const near = new Map<string, number>();
-    for (let len = length - maxEdits; len <= length + maxEdits; len++) {
-      for (const w of buckets.get(key(piece, len)) ?? []) {
-        const edits = boundedEditDistance(cps, w.cps, maxEdits);
-        if (edits <= maxEdits) near.set(w.word, edits);
-      }
-    }
-    if (near.size === 0) return null;
-    // Fuse.js as before for what it adds: its threshold, and its score as the last tie-break.
-    for (const hit of new Fuse([...near.keys()], fuseOptions).search(piece)) {
-      const r = rank(hit.item, near.get(hit.item) as number, hit.score ?? 1);
-      if (!best || better(r, best.rank))
-        best = { text: hit.item, edits: near.get(hit.item) as number, rank: r };
-    }
-    return best ? { text: best.text, factor: options.editFactor ** best.edits } : null;
+    let best = closest(piece);
+    // Russian in Latin letters: read back into Cyrillic, then matched like a Cyrillic word.
+    const cyrillic = /^[a-z]{3,}$/.test(piece) ? latinToCyrillic(piece) : null;
+    const read = !cyrillic
+      ? null
+      : vocabulary.has(cyrillic)
+        ? { text: cyrillic, cost: 0 }
+        : closest(cyrillic);
+    if (read && (!best || read.cost + options.transliterationCost < best.cost))
+      best = { text: read.text, cost: read.cost + options.transliterationCost, rank: [] };
+    return best ? { text: best.text, factor: options.editFactor ** best.cost } : null;
   };
+
+  // Pinyin: a word reads as pinyin when it splits into syllables the knowledge base's characters have.
+  const syllablesAt = (letters: string, from: number, until: number) => {
+    const found: string[] = [];
+    for (let end = from + 1; end <= Math.min(until, from + MAX_SYLLABLE); end++) {
+      const syllable = letters.slice(from, end);
+      if (bySyllable.has(syllable)) found.push(syllable);
+    }
+    return found;
+  };
+  const splits = (word: string) => {
+    const ok = [true];
+    for (let i = 0; i < word.length; i++) {
+      if (!ok[i]) continue;
+      for (const s of syllablesAt(word, i, word.length)) ok[i + s.length] = true;
+    }
+    return ok[word.length] === true;
+  };
+  correct.isPinyin = (word) =>
+    !vocabulary.has(word) && /^[a-z]+$/.test(word) && word.length <= MAX_PINYIN_LETTERS && splits(word);
+  correct.pinyin = (words) => {
+    // Best reading of the letters: most known Chinese words, then fewest characters, then common ones.
+    // A syllable never spans two of the typed words.
+    type Reading = { text: string; last: string; known: number; chars: number; freq: number };
+    const preferred = (a: Reading, b: Reading) =>
+      a.known !== b.known ? a.known > b.known : a.chars !== b.chars ? a.chars < b.chars : a.freq > b.freq;
+    let frontier = new Map<string, Reading>([['', { text: '', last: '', known: 0, chars: 0, freq: 0 }]]);
+    for (const word of words) {
+      // Readings by position within this word, keyed by their last character.
+      const at: Map<string, Reading>[] = [frontier];
+      for (let i = 0; i < word.length; i++) {
+        const here = at[i];
+        if (!here) continue;
+        for (const syllable of syllablesAt(word, i, word.length)) {
+          const next = at[i + syllable.length] ?? new Map<string, Reading>();
+          at[i + syllable.length] = next;
+          for (const reading of here.values()) {
+            for (const [char, count] of bySyllable.get(syllable) ?? []) {
+              const candidate: Reading = {
+                text: reading.text + char,
+                last: char,
+                known: reading.known + (knownHan.has(reading.last + char) ? 1 : 0),
+                chars: reading.chars + 1,
+                freq: reading.freq + count,
+              };
+              const current = next.get(char);
+              if (!current || preferred(candidate, current)) next.set(char, candidate);
+            }
+          }
+        }
+      }
+      const end = at[word.length];
+      if (!end) return null;
+      frontier = end;
+    }
+    let best: Reading | undefined;
+    for (const reading of frontier.values()) if (!best || preferred(reading, best)) best = reading;
+    if (!best || best.chars < 2 || best.known === 0) return null;
+    return { text: best.text, factor: options.homophoneFactor };
+  };
+  return correct;
 }
 
 /**
- * Optimal string alignment distance of two code-point arrays (insertions, deletions, substitutions and
- * swaps of two neighbouring letters each cost one edit: the typos people make), or max + 1 once it must
+ * Optimal string alignment distance of two code-point arrays in quarters of an edit (UNIT): a letter
+ * inserted, deleted or changed costs a whole edit, a neighbouring key hit instead or two neighbouring
+ * letters swapped three quarters, a doubled letter missed or repeated half. Returns max + 1 once it must
  * exceed max.
  */
 export function boundedEditDistance(x: readonly number[], y: readonly number[], max: number): number {
-  if (Math.abs(x.length - y.length) > max) return max + 1;
+  if (Math.abs(x.length - y.length) * DOUBLED > max) return max + 1;
   let prev2 = new Array<number>(y.length + 1).fill(0);
-  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  let prev = [0];
+  for (let j = 1; j <= y.length; j++) prev.push((prev[j - 1] as number) + indel(y, j - 1));
   let row = new Array<number>(y.length + 1).fill(0);
   let prevMin = 0;
   for (let i = 1; i <= x.length; i++) {
-    row[0] = i;
-    let rowMin = i;
+    row[0] = (prev[0] as number) + indel(x, i - 1);
+    let rowMin = row[0] as number;
     for (let j = 1; j <= y.length; j++) {
-      const cost = x[i - 1] === y[j - 1] ? 0 : 1;
-      let v = Math.min((prev[j] as number) + 1, (row[j - 1] as number) + 1, (prev[j - 1] as number) + cost);
-      if (i > 1 && j > 1 && x[i - 1] === y[j - 2] && x[i - 2] === y[j - 1]) {
-        v = Math.min(v, (prev2[j - 2] as number) + 1);
+      const a = x[i - 1] as number;
+      const b = y[j - 1] as number;
+      const change = a === b ? 0 : neighbours(a, b) ? CLOSE : UNIT;
+      let v = Math.min(
+        (prev[j] as number) + indel(x, i - 1),
+        (row[j - 1] as number) + indel(y, j - 1),
+        (prev[j - 1] as number) + change,
+      );
+      if (i > 1 && j > 1 && a === y[j - 2] && x[i - 2] === b) {
+        v = Math.min(v, (prev2[j - 2] as number) + CLOSE);
       }
       row[j] = v;
       if (v < rowMin) rowMin = v;
@@ -125,4 +284,9 @@ export function boundedEditDistance(x: readonly number[], y: readonly number[], 
     [prev2, prev, row] = [prev, row, prev2];
   }
   return Math.min(prev[y.length] as number, max + 1);
+}
+
+/** Cost of inserting or deleting the letter at `i`: half when it doubles a neighbour ("helo"/"hello"). */
+function indel(word: readonly number[], i: number): number {
+  return word[i] === word[i - 1] || word[i] === word[i + 1] ? DOUBLED : UNIT;
 }

@@ -3,6 +3,7 @@ import { stemmer as stemEnglish } from '@orama/stemmers/english';
 import { stemmer as stemRussian } from '@orama/stemmers/russian';
 import type { Lang, Lexicon } from '../knowledge/schema.js';
 import { normalizeText } from './normalize.js';
+import type { Corrector } from './spelling.js';
 
 /** A matching unit: a stemmed word, a number, a Chinese bigram or a folded synonym concept. */
 export interface Term {
@@ -30,7 +31,7 @@ export interface Term {
  * Corrects a piece of the question the knowledge base does not spell: a normalised Latin or Cyrillic
  * surface word (before stemming), or a Chinese bigram. Null leaves it as it is.
  */
-export type Corrector = (piece: string, kind: 'word' | 'han') => { text: string; factor: number } | null;
+export type { Corrector };
 
 /** Prefix of concept terms, which stand for a whole synonym group. */
 export const CONCEPT_PREFIX = '~';
@@ -100,20 +101,47 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       out.push({ text: stem, kind: 'word', factor, generic: GENERIC[lang].has(word) });
   }
 
+  function han(run: string, factor: number, out: Term[], correct?: Corrector): void {
+    for (const { piece, straddles, generic } of hanPieces(run, stop.zh)) {
+      const fixed = correct?.(piece, 'han');
+      out.push({
+        text: fixed?.text ?? piece,
+        kind: 'han',
+        factor: (fixed?.factor ?? 1) * factor,
+        straddles,
+        generic,
+      });
+    }
+  }
+
+  /**
+   * Chinese typed as pinyin: from `i`, the longest run of Latin words the knowledge base does not know
+   * that read as pinyin, as Chinese text; null when there is none.
+   */
+  function pinyinRun(words: readonly string[], i: number, correct?: Corrector) {
+    if (!correct?.isPinyin || !correct.pinyin) return null;
+    let end = i;
+    while (
+      end < words.length &&
+      LATIN_RUN.test(words[end] as string) &&
+      correct.isPinyin(words[end] as string)
+    )
+      end += 1;
+    const hanText = end > i ? correct.pinyin(words.slice(i, end)) : null;
+    return hanText ? { ...hanText, end } : null;
+  }
+
   function split(text: string, correct?: Corrector): Term[] {
     const out: Term[] = [];
-    for (const [word] of normalizeText(text).matchAll(WORD)) {
-      if (HAN_RUN.test(word)) {
-        for (const { piece, straddles, generic } of hanPieces(word, stop.zh)) {
-          const fixed = correct?.(piece, 'han');
-          out.push({
-            text: fixed?.text ?? piece,
-            kind: 'han',
-            factor: fixed?.factor ?? 1,
-            straddles,
-            generic,
-          });
-        }
+    const words = Array.from(normalizeText(text).matchAll(WORD), ([word]) => word);
+    for (let i = 0; i < words.length; i++) {
+      const word = words[i] as string;
+      const pinyin = pinyinRun(words, i, correct);
+      if (pinyin) {
+        han(pinyin.text, pinyin.factor, out, correct);
+        i = pinyin.end - 1;
+      } else if (HAN_RUN.test(word)) {
+        han(word, 1, out, correct);
       } else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) {
         // A stopword is a known word, never a typo of a content word ("them" is not "theme").
         if (stop[CYRILLIC_RUN.test(word) ? 'ru' : 'en'].has(word)) continue;
