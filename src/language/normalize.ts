@@ -8,6 +8,9 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\u{FFFD}]/gu;
 // Lone surrogates cannot be normalised; drop them before anything else.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+// A letter held down for emphasis ("sooo", "helloooo", "спасибооо"): no word spells one three times.
+const ELONGATED = /([\p{Script=Latin}\p{Script=Cyrillic}])\1{2,}/gu;
+
 let toSimplifiedConverter: ((text: string) => string) | undefined;
 
 /** Converts Traditional Chinese characters (Taiwan and Hong Kong forms included) to Simplified. */
@@ -20,7 +23,8 @@ export function toSimplified(text: string): string {
 
 /**
  * Folds what should not matter for matching: Unicode compatibility forms (NFKC: full-width letters,
- * ligatures), case, ё/е, Traditional vs Simplified Chinese, invisible characters, pasted HTML tags.
+ * ligatures), case, ё/е, Traditional vs Simplified Chinese, invisible characters, pasted HTML tags,
+ * letters stretched for emphasis.
  */
 export function normalizeText(text: string): string {
   const cleaned = text
@@ -28,5 +32,5 @@ export function normalizeText(text: string): string {
     .normalize('NFKC')
     .replace(INVISIBLE, ' ')
     .replace(MARKUP, ' ');
-  return toSimplified(cleaned).toLowerCase().replace(/ё/g, 'е');
+  return toSimplified(cleaned).toLowerCase().replace(/ё/g, 'е').replace(ELONGATED, '$1');
 }

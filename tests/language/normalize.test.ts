@@ -10,6 +10,12 @@ describe('normalizeText', () => {
     expect(normalizeText('論壇在哪裡舉行')).toBe('论坛在哪里举行');
   });
 
+  it('shortens letters stretched for emphasis, but not doubled ones', () => {
+    expect(normalizeText('Sooo helloooo')).toBe('so hello');
+    expect(normalizeText('спасибооо!!!')).toBe('спасибо!!!');
+    expect(normalizeText('coffee')).toBe('coffee');
+  });
+
   it('drops invisible characters and lone surrogates', () => {
     expect(normalizeText('fo\u200Bo\u0000')).toBe('fo o ');
     expect(normalizeText('a\uD800b')).toBe('ab');
