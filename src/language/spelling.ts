@@ -1,5 +1,5 @@
 import Fuse from 'fuse.js';
-import { pinyinKey } from './pinyin.js';
+import { pinyinKeys, readings } from './pinyin.js';
 import { latinToCyrillic } from './translit.js';
 
 /** How typos are forgiven. */
@@ -101,14 +101,16 @@ export function createCorrector(
     if (/^\p{Script=Han}+$/u.test(word)) {
       if (homophoneTargets && !homophoneTargets.has(word)) continue;
       knownHan.add(word);
-      const pinyin = pinyinKey(word);
-      const current = byPinyin.get(pinyin);
-      if (!current || count > (vocabulary.get(current) ?? 0)) byPinyin.set(pinyin, word);
+      for (const pinyin of pinyinKeys(word)) {
+        const current = byPinyin.get(pinyin);
+        if (!current || count > (vocabulary.get(current) ?? 0)) byPinyin.set(pinyin, word);
+      }
       for (const char of word) {
-        const syllable = pinyinKey(char);
-        const chars = bySyllable.get(syllable) ?? new Map<string, number>();
-        chars.set(char, (chars.get(char) ?? 0) + count);
-        bySyllable.set(syllable, chars);
+        for (const syllable of readings(char)) {
+          const chars = bySyllable.get(syllable) ?? new Map<string, number>();
+          chars.set(char, (chars.get(char) ?? 0) + count);
+          bySyllable.set(syllable, chars);
+        }
       }
     } else if (/^\p{L}+$/u.test(word)) {
       const list = byLength.get(key(word, [...word].length)) ?? [];
@@ -169,8 +171,11 @@ export function createCorrector(
   const correct: Corrector = (piece, kind) => {
     if (vocabulary.has(piece)) return null;
     if (kind === 'han') {
-      const hit = byPinyin.get(pinyinKey(piece));
-      return hit ? { text: hit, factor: options.homophoneFactor } : null;
+      for (const pinyin of pinyinKeys(piece)) {
+        const hit = byPinyin.get(pinyin);
+        if (hit) return { text: hit, factor: options.homophoneFactor };
+      }
+      return null;
     }
     let best = closest(piece);
     // Russian in Latin letters: read back into Cyrillic, then matched like a Cyrillic word.

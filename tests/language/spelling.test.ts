@@ -99,3 +99,20 @@ describe('latinToCyrillic', () => {
     expect(latinToCyrillic('2025')).toBeNull();
   });
 });
+
+describe('homophone typos in Chinese', () => {
+  const vocabulary = new Map<string, number>([
+    ['部长', 2],
+    ['协议', 5],
+  ]);
+  const correct = createCorrector(vocabulary, DEFAULT_MATCHER_OPTIONS);
+
+  it('finds the word that sounds the same', () => {
+    expect(correct('协仪', 'han')?.text).toBe('协议');
+  });
+
+  it('knows the other readings of common polyphones (长 is also zhang)', () => {
+    expect(correct('部张', 'han')?.text).toBe('部长');
+    expect(correct.pinyin?.(['buzhang'])?.text).toBe('部长');
+  });
+});
