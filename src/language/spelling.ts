@@ -120,11 +120,11 @@ export function createCorrector(
   }
   // Each bucket's words as code points, for an edit distance that gives up beyond the budget: every
   // word within reach is found (no index to build), and Fuse.js only scores those few.
-  const buckets = new Map<string, { word: string; cps: number[] }[]>();
+  const buckets = new Map<string, { word: string; spelt: Spelt }[]>();
   for (const [k, words] of byLength) {
     buckets.set(
       k,
-      words.map((word) => ({ word, cps: [...word].map(cp) })),
+      words.map((word) => ({ word, spelt: spell(word) })),
     );
   }
   const fuseOptions = { includeScore: true, threshold: options.fuzzyThreshold, ignoreLocation: true };
@@ -143,17 +143,20 @@ export function createCorrector(
   };
 
   /** The closest known word within the budget for a word of this length, with its cost in edits. */
-  function closest(piece: string): { text: string; cost: number; rank: number[] } | null {
+  function closest(piece: string, limit = Infinity): { text: string; cost: number; rank: number[] } | null {
     const length = [...piece].length;
     if (length < options.fuzzyMinLength) return null;
-    const budget =
-      length < options.anyTypoMinLength ? CLOSE : length >= options.twoEditsMinLength ? 2 * UNIT : UNIT;
+    const budget = Math.min(
+      Math.floor(limit * UNIT),
+      length < options.anyTypoMinLength ? CLOSE : length >= options.twoEditsMinLength ? 2 * UNIT : UNIT,
+    );
+    if (budget <= 0) return null;
     const reach = Math.ceil(budget / UNIT);
-    const cps = [...piece].map(cp);
+    const spelt = spell(piece);
     const near = new Map<string, number>();
     for (let len = length - reach; len <= length + reach; len++) {
       for (const w of buckets.get(key(piece, len)) ?? []) {
-        const cost = boundedEditDistance(cps, w.cps, budget);
+        const cost = editCost(spelt, w.spelt, budget);
         if (cost <= budget) near.set(w.word, cost / UNIT);
       }
     }
@@ -180,11 +183,13 @@ export function createCorrector(
     let best = closest(piece);
     // Russian in Latin letters: read back into Cyrillic, then matched like a Cyrillic word.
     const cyrillic = /^[a-z]{3,}$/.test(piece) ? latinToCyrillic(piece) : null;
+    // Searched only as far as it could still beat the Latin correction.
+    const limit = (best?.cost ?? Infinity) - options.transliterationCost;
     const read = !cyrillic
       ? null
       : vocabulary.has(cyrillic)
         ? { text: cyrillic, cost: 0 }
-        : closest(cyrillic);
+        : closest(cyrillic, limit - 1 / UNIT);
     if (read && (!best || read.cost + options.transliterationCost < best.cost))
       best = { text: read.text, cost: read.cost + options.transliterationCost, rank: [] };
     return best ? { text: best.text, factor: options.editFactor ** best.cost } : null;
@@ -252,6 +257,19 @@ export function createCorrector(
   return correct;
 }
 
+/** A word as the edit distance reads it: code points, and what inserting or deleting each one costs. */
+interface Spelt {
+  cps: number[];
+  indel: number[];
+}
+
+/** A doubled letter ("hello") is cheap to miss or repeat: half an edit; any other letter a whole one. */
+function spell(word: string | readonly number[]): Spelt {
+  const cps = typeof word === 'string' ? [...word].map(cp) : [...word];
+  const indel = cps.map((c, i) => (c === cps[i - 1] || c === cps[i + 1] ? DOUBLED : UNIT));
+  return { cps, indel };
+}
+
 /**
  * Optimal string alignment distance of two code-point arrays in quarters of an edit (UNIT): a letter
  * inserted, deleted or changed costs a whole edit, a neighbouring key hit instead or two neighbouring
@@ -259,25 +277,32 @@ export function createCorrector(
  * exceed max.
  */
 export function boundedEditDistance(x: readonly number[], y: readonly number[], max: number): number {
+  return editCost(spell(x), spell(y), max);
+}
+
+function editCost(a: Spelt, b: Spelt, max: number): number {
+  const { cps: x, indel: dx } = a;
+  const { cps: y, indel: dy } = b;
   if (Math.abs(x.length - y.length) * DOUBLED > max) return max + 1;
   let prev2 = new Array<number>(y.length + 1).fill(0);
   let prev = [0];
-  for (let j = 1; j <= y.length; j++) prev.push((prev[j - 1] as number) + indel(y, j - 1));
+  for (let j = 1; j <= y.length; j++) prev.push((prev[j - 1] as number) + (dy[j - 1] as number));
   let row = new Array<number>(y.length + 1).fill(0);
   let prevMin = 0;
   for (let i = 1; i <= x.length; i++) {
-    row[0] = (prev[0] as number) + indel(x, i - 1);
+    const xi = x[i - 1] as number;
+    const del = dx[i - 1] as number;
+    row[0] = (prev[0] as number) + del;
     let rowMin = row[0] as number;
     for (let j = 1; j <= y.length; j++) {
-      const a = x[i - 1] as number;
-      const b = y[j - 1] as number;
-      const change = a === b ? 0 : neighbours(a, b) ? CLOSE : UNIT;
+      const yj = y[j - 1] as number;
+      const change = xi === yj ? 0 : neighbours(xi, yj) ? CLOSE : UNIT;
       let v = Math.min(
-        (prev[j] as number) + indel(x, i - 1),
-        (row[j - 1] as number) + indel(y, j - 1),
+        (prev[j] as number) + del,
+        (row[j - 1] as number) + (dy[j - 1] as number),
         (prev[j - 1] as number) + change,
       );
-      if (i > 1 && j > 1 && a === y[j - 2] && x[i - 2] === b) {
+      if (i > 1 && j > 1 && xi === y[j - 2] && x[i - 2] === yj) {
         v = Math.min(v, (prev2[j - 2] as number) + CLOSE);
       }
       row[j] = v;
@@ -289,9 +314,4 @@ export function boundedEditDistance(x: readonly number[], y: readonly number[], 
     [prev2, prev, row] = [prev, row, prev2];
   }
   return Math.min(prev[y.length] as number, max + 1);
-}
-
-/** Cost of inserting or deleting the letter at `i`: half when it doubles a neighbour ("helo"/"hello"). */
-function indel(word: readonly number[], i: number): number {
-  return word[i] === word[i - 1] || word[i] === word[i + 1] ? DOUBLED : UNIT;
 }
