@@ -1,6 +1,6 @@
 import type { Entry } from '../knowledge/schema.js';
 import { createCorrector } from '../language/spelling.js';
-import type { Tokenizer } from '../language/tokenize.js';
+import type { Term, Tokenizer } from '../language/tokenize.js';
 import type { MatcherOptions } from './options.js';
 
 /** One entry's confidence for a query. */
@@ -25,7 +25,7 @@ export interface QueryTerm {
   /** Names a person, place, institution or event. */
   entity: boolean;
   /** Says what kind of answer is wanted ("when") or asks for a summary ("overview"), see the lexicon. */
-  role?: 'question' | 'overview' | 'unanswerable';
+  role?: Term['role'];
 }
 
 interface Doc {
@@ -164,7 +164,13 @@ export function createMatcher(
       const smallTalk = (t: QueryTerm) => t.known && !factual.has(t.text);
       const sumWeight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
       const facts = sumWeight(asked.filter((t) => t.known && factual.has(t.text)));
-      const talk = facts > sumWeight(asked.filter(smallTalk)) ? asked.filter((t) => !smallTalk(t)) : asked;
+      // A greeting always does, however short the question after it ("привет, расскажи про форум").
+      const talk =
+        facts > sumWeight(asked.filter(smallTalk))
+          ? asked.filter((t) => !smallTalk(t))
+          : facts > 0
+            ? asked.filter((t) => t.role !== 'greeting')
+            : asked;
       // "List of speakers", "the forum in a nutshell": a request for an overview entry, not a topic.
       const wantsOverview =
         talk.some((t) => t.role === 'overview') && talk.some((t) => t.role !== 'overview');

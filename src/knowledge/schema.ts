@@ -71,5 +71,10 @@ export const lexiconSchema = z.strictObject({
    * the forum, attendance figures): a question about them is not answered, however well the rest matches.
    */
   unanswerable: z.array(nonEmpty).default([]),
+  /**
+   * Synonym groups (named by their first member) that open a conversation ("hello"): when the message
+   * also asks about something, it is that question that gets answered ("Hi! Tell me about the forum").
+   */
+  greetingWords: z.array(nonEmpty).default([]),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -1,10 +1,14 @@
 import type { Lang } from '../knowledge/schema.js';
 import { normalizeText } from './normalize.js';
+import { isCommonWord } from './tokenize.js';
+import { latinToCyrillic } from './translit.js';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const WORDS = /\p{Script=Cyrillic}+|\p{Script=Latin}+/gu;
 const CYRILLIC = /^\p{Script=Cyrillic}/u;
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+/** Latin words that read as Russian function words ("kto", "na") before Latin text counts as Russian. */
+const ROMANISED_MIN_WORDS = 2;
 
 /** How much each kind of evidence counts when telling the language of mixed text. */
 export interface DetectWeights {
@@ -29,7 +33,9 @@ export const DEFAULT_DETECT_WEIGHTS: DetectWeights = {
  * The language of a question. Function words decide (in "Alexeyeva 是谁" or "что сказал Zhang Hanhui"
  * the names are borrowed, the grammar is not); letters and characters by script break ties and decide
  * keyword-only questions; next to Chinese or Russian text, Latin words are names and do not count
- * unless they bring more English function words than the rest brings of its own. Null when the text has no letters at all.
+ * unless they bring more English function words than the rest brings of its own; Latin text with more
+ * Russian function words ("kto", "gde", "na") than English ones is Russian typed in Latin letters. Null
+ * when the text has no letters at all.
  */
 export function detectLanguage(
   text: string,
@@ -43,10 +49,26 @@ export function detectLanguage(
     letters.zh += [...run].length * weights.han;
     for (const { segment } of segmenter.segment(run)) if (isStopword(segment, 'zh')) functionWords.zh += 1;
   }
+  // Russian typed in Latin letters ("kto vystupal na forume") has Russian grammar in Latin words.
+  // Counted on the broad lists of common words, in both languages alike: "kto", "gde" are not stopwords.
+  let romanisedRu = 0;
+  let commonEn = 0;
+  let latinLetters = 0;
   for (const [word] of normalized.matchAll(WORDS)) {
     const lang: Lang = CYRILLIC.test(word) ? 'ru' : 'en';
     letters[lang] += word.length * (lang === 'en' ? weights.latinLetter : weights.cyrillicLetter);
     if (isStopword(word, lang)) functionWords[lang] += 1;
+    if (lang === 'en') {
+      latinLetters += word.length;
+      if (isCommonWord(word, 'en')) commonEn += 1;
+      const cyrillic = latinToCyrillic(word);
+      if (cyrillic && isCommonWord(cyrillic, 'ru')) romanisedRu += 1;
+    }
+  }
+  if (romanisedRu >= ROMANISED_MIN_WORDS && romanisedRu > commonEn) {
+    letters.ru += latinLetters * weights.cyrillicLetter;
+    letters.en = 0;
+    functionWords.ru += romanisedRu;
   }
   // Next to Chinese or Russian, Latin words are borrowed names unless English grammar outweighs theirs.
   const other = Math.max(functionWords.zh, functionWords.ru);

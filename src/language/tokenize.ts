@@ -17,7 +17,7 @@ export interface Term {
    */
   generic?: boolean;
   /** What a concept does in a question besides naming a topic (see the lexicon's questionWords and overviewWords). */
-  role?: 'question' | 'overview' | 'unanswerable';
+  role?: 'question' | 'overview' | 'unanswerable' | 'greeting';
   /** A concept that names a person, place, institution or event (its synonym group starts with a capital). */
   entity?: boolean;
   /**
@@ -67,6 +67,9 @@ const GENERIC = {
   ru: new Set(iso.ru.map((w) => w.replace(/ё/g, 'е'))),
   en: new Set(iso.en),
 };
+
+/** Whether a normalised word is a common word of the language (stopwords-iso's broad lists). */
+export const isCommonWord = (word: string, lang: Lang): boolean => GENERIC[lang].has(word);
 
 /** Turns text into matching terms: normalise, split by script, correct, drop stopwords, stem, fold synonyms. */
 export interface Tokenizer {
@@ -160,6 +163,7 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     ...lexicon.questionWords.map((head) => [head, 'question'] as const),
     ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
     ...lexicon.unanswerable.map((head) => [head, 'unanswerable'] as const),
+    ...lexicon.greetingWords.map((head) => [head, 'greeting'] as const),
   ]);
   for (const group of lexicon.synonyms) {
     const concept = `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`;

@@ -43,3 +43,27 @@ describe('what the source does not tell', () => {
     expect(answered('who took part in the forum?')).toBe('forum-participants');
   });
 });
+
+describe('a greeting before a question', () => {
+  it('steps aside, however short the question after it', () => {
+    expect(answered('hiii, tell me about the forum please')).toBe('forum-overview');
+    expect(answered('здравствуйте! расскажите о форуме')).toBe('forum-overview');
+    expect(answered('您好，请介绍一下这个论坛')).toBe('forum-overview');
+  });
+
+  it('is still answered as a greeting on its own', () => {
+    expect(answered('hello there')).toBe('chitchat-greeting');
+    expect(answered('добрый вечер')).toBe('chitchat-greeting');
+  });
+});
+
+describe('questions typed in another script', () => {
+  it('reads Russian typed in Latin letters', () => {
+    expect(answered('kto vystupal na forume')).toBe('speakers-overview');
+    expect(answered('kakie soglasheniya podpisali')).toBe('agreements-overview');
+  });
+
+  it('reads Chinese typed as pinyin', () => {
+    expect(answered('zhong e tushuguan luntan shenme shihou kaimu')).toBe('forum-date');
+  });
+});

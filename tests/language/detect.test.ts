@@ -16,6 +16,12 @@ describe('detectLanguage', () => {
     ['что сказал Zhang Hanhui', 'ru'],
     ['what did Любимова say about libraries', 'en'],
     ['zhang hanhui', 'en'],
+    // Russian typed in Latin letters: its grammar words read as Russian ones.
+    ['kto vystupal na forume', 'ru'],
+    ['a gde eto bylo?', 'ru'],
+    // ...but English with a Russian name, or an English word that reads as one, stays English.
+    ['was the forum at Pashkov dom?', 'en'],
+    ['I want to know who spoke', 'en'],
   ] as const)('%s -> %s', (text, lang) => {
     expect(detect(text)).toBe(lang);
   });
