@@ -1,14 +1,29 @@
 import type { Lang } from '../knowledge/schema.js';
 import { normalizeText } from './normalize.js';
-import { isCommonWord } from './tokenize.js';
+import { pinyinKeys } from './pinyin.js';
+import { commonWords } from './tokenize.js';
 import { latinToCyrillic } from './translit.js';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const WORDS = /\p{Script=Cyrillic}+|\p{Script=Latin}+/gu;
 const CYRILLIC = /^\p{Script=Cyrillic}/u;
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-/** Latin words that read as Russian function words ("kto", "na") before Latin text counts as Russian. */
+/**
+ * Latin words that read as common Russian words ("kto", "na") or as common Chinese words in pinyin
+ * ("shenme", "shihou") before Latin text counts as Russian or Chinese typed in Latin letters.
+ */
 const ROMANISED_MIN_WORDS = 2;
+const COMMON = { en: commonWords('en'), ru: commonWords('ru') };
+let commonPinyin: Set<string> | undefined;
+/** Common Chinese words of two or more characters, as pinyin without spaces ("shenme"). */
+function isCommonPinyin(word: string): boolean {
+  commonPinyin ??= new Set(
+    [...commonWords('zh')]
+      .filter((w) => [...w].length >= 2)
+      .flatMap((w) => pinyinKeys(w).map((key) => key.replaceAll(' ', ''))),
+  );
+  return commonPinyin.has(word);
+}
 
 /** How much each kind of evidence counts when telling the language of mixed text. */
 export interface DetectWeights {
@@ -49,10 +64,10 @@ export function detectLanguage(
     letters.zh += [...run].length * weights.han;
     for (const { segment } of segmenter.segment(run)) if (isStopword(segment, 'zh')) functionWords.zh += 1;
   }
-  // Russian typed in Latin letters ("kto vystupal na forume") has Russian grammar in Latin words.
-  // Counted on the broad lists of common words, in both languages alike: "kto", "gde" are not stopwords.
-  let romanisedRu = 0;
-  let commonEn = 0;
+  // Russian or Chinese typed in Latin letters ("kto vystupal na forume", "luntan shenme shihou kaimu")
+  // has its grammar in Latin words.
+  // Counted on the broad lists of common words, in every language alike: "kto", "gde" are not stopwords.
+  const romanised: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
   let latinLetters = 0;
   for (const [word] of normalized.matchAll(WORDS)) {
     const lang: Lang = CYRILLIC.test(word) ? 'ru' : 'en';
@@ -60,15 +75,19 @@ export function detectLanguage(
     if (isStopword(word, lang)) functionWords[lang] += 1;
     if (lang === 'en') {
       latinLetters += word.length;
-      if (isCommonWord(word, 'en')) commonEn += 1;
+      if (COMMON.en.has(word)) romanised.en += 1;
       const cyrillic = latinToCyrillic(word);
-      if (cyrillic && isCommonWord(cyrillic, 'ru')) romanisedRu += 1;
+      if (cyrillic && COMMON.ru.has(cyrillic)) romanised.ru += 1;
+      if (isCommonPinyin(word)) romanised.zh += 1;
     }
   }
-  if (romanisedRu >= ROMANISED_MIN_WORDS && romanisedRu > commonEn) {
-    letters.ru += latinLetters * weights.cyrillicLetter;
-    letters.en = 0;
-    functionWords.ru += romanisedRu;
+  for (const lang of ['ru', 'zh'] as const) {
+    if (romanised[lang] >= ROMANISED_MIN_WORDS && romanised[lang] > romanised.en) {
+      letters[lang] += latinLetters * (lang === 'zh' ? weights.latinLetter : weights.cyrillicLetter);
+      letters.en = 0;
+      functionWords[lang] += romanised[lang];
+      break;
+    }
   }
   // Next to Chinese or Russian, Latin words are borrowed names unless English grammar outweighs theirs.
   const other = Math.max(functionWords.zh, functionWords.ru);

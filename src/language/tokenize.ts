@@ -68,8 +68,8 @@ const GENERIC = {
   en: new Set(iso.en),
 };
 
-/** Whether a normalised word is a common word of the language (stopwords-iso's broad lists). */
-export const isCommonWord = (word: string, lang: Lang): boolean => GENERIC[lang].has(word);
+/** The common words of a language (stopwords-iso's broad lists), normalised. */
+export const commonWords = (lang: Lang): ReadonlySet<string> => GENERIC[lang];
 
 /** Turns text into matching terms: normalise, split by script, correct, drop stopwords, stem, fold synonyms. */
 export interface Tokenizer {

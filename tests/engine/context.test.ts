@@ -65,5 +65,6 @@ describe('questions typed in another script', () => {
 
   it('reads Chinese typed as pinyin', () => {
     expect(answered('zhong e tushuguan luntan shenme shihou kaimu')).toBe('forum-date');
+    expect(engine.ask('zhong e tushuguan luntan shenme shihou kaimu').lang).toBe('zh');
   });
 });

@@ -19,6 +19,7 @@ describe('detectLanguage', () => {
     // Russian typed in Latin letters: its grammar words read as Russian ones.
     ['kto vystupal na forume', 'ru'],
     ['a gde eto bylo?', 'ru'],
+    ['luntan shenme shihou kaimu', 'zh'],
     // ...but English with a Russian name, or an English word that reads as one, stays English.
     ['was the forum at Pashkov dom?', 'en'],
     ['I want to know who spoke', 'en'],
