@@ -159,6 +159,9 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
 
   // Each synonym group becomes one concept; phrases are matched on term sequences, longest first.
   const phrases: { seq: string[]; concept: string; entity: boolean; role?: Term['role'] }[] = [];
+  // Members made only of stopwords ("tell me about", "для чего", "怎么回事") would vanish with them: they
+  // are found in the normalised text instead, as whole words, and add their group's concept.
+  const stopPhrases: { pattern: RegExp; term: Term }[] = [];
   const roles = new Map<string, Term['role']>([
     ...lexicon.questionWords.map((head) => [head, 'question'] as const),
     ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
@@ -169,9 +172,15 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     const concept = `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`;
     // Names are written capitalised in the lexicon ("Capital Library"), common words are not ("library").
     const entity = /^\p{Lu}/u.test(group[0]?.trim() ?? '');
+    const role = roles.get(group[0] ?? '');
     for (const member of group) {
       const seq = split(member).map((t) => t.text);
-      if (seq.length > 0) phrases.push({ seq, concept, entity, role: roles.get(group[0] ?? '') });
+      if (seq.length > 0) phrases.push({ seq, concept, entity, role });
+      else
+        stopPhrases.push({
+          pattern: stopPhrasePattern(member),
+          term: { text: concept, kind: 'concept', factor: 1, entity, role },
+        });
     }
   }
   phrases.sort((a, b) => b.seq.length - a.seq.length);
@@ -244,7 +253,15 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   }
 
   return {
-    terms: (text, correct) => fold(split(text, correct)),
+    terms(text, correct) {
+      const terms = fold(split(text, correct));
+      if (stopPhrases.length === 0) return terms;
+      const normalized = normalizeText(text);
+      for (const { pattern, term } of stopPhrases) {
+        if (pattern.test(normalized) && !terms.some((t) => t.text === term.text)) terms.push({ ...term });
+      }
+      return terms;
+    },
     pieces(text) {
       const out: { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] = [];
       for (const [word] of normalizeText(text).matchAll(WORD)) {
@@ -259,6 +276,18 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     isAnyStopword: (word) => stop.en.has(word) || stop.ru.has(word) || stop.zh.has(word),
     phrases: lexicon.synonyms.flat(),
   };
+}
+
+/** A phrase of stopwords as a pattern over normalised text: Chinese anywhere, other words whole. */
+function stopPhrasePattern(member: string): RegExp {
+  const words = normalizeText(member)
+    .trim()
+    .split(/\s+/)
+    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const body = words.join('\\s+');
+  return HAN_RUN.test(member)
+    ? new RegExp(body, 'u')
+    : new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'u');
 }
 
 /**

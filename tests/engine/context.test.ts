@@ -68,3 +68,11 @@ describe('questions typed in another script', () => {
     expect(engine.ask('zhong e tushuguan luntan shenme shihou kaimu').lang).toBe('zh');
   });
 });
+
+describe('phrases made only of common words', () => {
+  it('still say what is asked ("what for", "что за", "怎么回事")', () => {
+    expect(answered('the agreements, what for?')).toBe('agreements-aims');
+    expect(answered('что за соглашения подписали')).toBe('agreements-overview');
+    expect(answered('这个论坛是怎么回事')).toBe('forum-overview');
+  });
+});
