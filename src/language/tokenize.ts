@@ -96,6 +96,40 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     en: new Set([...stop.en].map(stemEnglish)),
   };
 
+  // What each synonym group stands for: one concept, a name or not, and its role in a question.
+  const roles = new Map<string, Term['role']>([
+    ...lexicon.questionWords.map((head) => [head, 'question'] as const),
+    ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
+    ...lexicon.unanswerable.map((head) => [head, 'unanswerable'] as const),
+    ...lexicon.greetingWords.map((head) => [head, 'greeting'] as const),
+  ]);
+  const groups = lexicon.synonyms.map((group) => ({
+    members: group,
+    term: {
+      text: `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`,
+      kind: 'concept',
+      factor: 1,
+      // Names are written capitalised in the lexicon ("Capital Library"), common words are not ("library").
+      entity: /^\p{Lu}/u.test(group[0]?.trim() ?? ''),
+      role: roles.get(group[0] ?? ''),
+    } satisfies Term,
+  }));
+
+  // Chinese members of two or more characters are also looked for in the text as they are, longest
+  // first: the segmenter may cut a word differently inside a sentence ("干|嘛" in 办来干嘛的) than on its
+  // own, and the bigrams then miss it.
+  const hanMembers = new Map<string, { text: string; term: Term }[]>();
+  for (const { members, term } of groups) {
+    for (const member of members) {
+      const text = normalizeText(member).trim();
+      if (!/^\p{Script=Han}{2,}$/u.test(text) || stop.zh.has(text)) continue;
+      const list = hanMembers.get(text[0] as string) ?? [];
+      list.push({ text, term });
+      hanMembers.set(text[0] as string, list);
+    }
+  }
+  for (const list of hanMembers.values()) list.sort((a, b) => b.text.length - a.text.length);
+
   function alphabetic(word: string, factor: number, out: Term[]): void {
     const lang = CYRILLIC_RUN.test(word) ? 'ru' : 'en';
     if (stop[lang].has(word)) return;
@@ -162,24 +196,15 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   // Members made only of stopwords ("tell me about", "для чего", "怎么回事") would vanish with them: they
   // are found in the normalised text instead, as whole words, and add their group's concept.
   const stopPhrases: { pattern: RegExp; term: Term }[] = [];
-  const roles = new Map<string, Term['role']>([
-    ...lexicon.questionWords.map((head) => [head, 'question'] as const),
-    ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
-    ...lexicon.unanswerable.map((head) => [head, 'unanswerable'] as const),
-    ...lexicon.greetingWords.map((head) => [head, 'greeting'] as const),
-  ]);
-  for (const group of lexicon.synonyms) {
-    const concept = `${CONCEPT_PREFIX}${group[0]?.trim().toLowerCase().replace(/\s+/g, '_')}`;
-    // Names are written capitalised in the lexicon ("Capital Library"), common words are not ("library").
-    const entity = /^\p{Lu}/u.test(group[0]?.trim() ?? '');
-    const role = roles.get(group[0] ?? '');
-    for (const member of group) {
+  for (const { members, term } of groups) {
+    const { text: concept, entity, role } = term;
+    for (const member of members) {
       const seq = split(member).map((t) => t.text);
       if (seq.length > 0) phrases.push({ seq, concept, entity, role });
       else
         stopPhrases.push({
           pattern: stopPhrasePattern(member),
-          term: { text: concept, kind: 'concept', factor: 1, entity, role },
+          term,
         });
     }
   }
@@ -252,26 +277,42 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     return out;
   }
 
+  function pieces(text: string): { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] {
+    const out: { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] = [];
+    for (const [word] of normalizeText(text).matchAll(WORD)) {
+      if (HAN_RUN.test(word))
+        for (const { piece, straddles } of hanPieces(word, stop.zh))
+          out.push({ piece, kind: 'han', straddles });
+      else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) out.push({ piece: word, kind: 'word' });
+    }
+    return out;
+  }
+
   return {
     terms(text, correct) {
       const terms = fold(split(text, correct));
-      if (stopPhrases.length === 0) return terms;
       const normalized = normalizeText(text);
-      for (const { pattern, term } of stopPhrases) {
-        if (pattern.test(normalized) && !terms.some((t) => t.text === term.text)) terms.push({ ...term });
+      const have = new Set(terms.map((t) => t.text));
+      const add = (term: Term) => {
+        if (have.has(term.text)) return;
+        have.add(term.text);
+        terms.push({ ...term });
+      };
+      for (const { pattern, term } of stopPhrases) if (pattern.test(normalized)) add(term);
+      // Only where the bigrams could not have found the member: some bigram of it is not in the text's.
+      let bigrams: Set<string> | undefined;
+      for (let i = 0; i < normalized.length; ) {
+        const hit = hanMembers.get(normalized[i] as string)?.find((m) => normalized.startsWith(m.text, i));
+        if (hit) {
+          bigrams ??= new Set(pieces(normalized).map((p) => p.piece));
+          const seen = bigrams;
+          if ([...hit.text].slice(1).some((c, k) => !seen.has(`${hit.text[k]}${c}`))) add(hit.term);
+        }
+        i += hit ? hit.text.length : 1;
       }
       return terms;
     },
-    pieces(text) {
-      const out: { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] = [];
-      for (const [word] of normalizeText(text).matchAll(WORD)) {
-        if (HAN_RUN.test(word))
-          for (const { piece, straddles } of hanPieces(word, stop.zh))
-            out.push({ piece, kind: 'han', straddles });
-        else if (CYRILLIC_RUN.test(word) || LATIN_RUN.test(word)) out.push({ piece: word, kind: 'word' });
-      }
-      return out;
-    },
+    pieces,
     isStopword: (word, lang) => stop[lang].has(word),
     isAnyStopword: (word) => stop.en.has(word) || stop.ru.has(word) || stop.zh.has(word),
     phrases: lexicon.synonyms.flat(),

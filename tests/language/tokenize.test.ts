@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+import { createTokenizer } from '../../src/language/tokenize.js';
+
+const lexicon = {
+  stopwords: { zh: ['的', '嘛', '呢', '怎么回事'], ru: ['что', 'за'], en: ['tell', 'me', 'about', 'the'] },
+  synonyms: [
+    ['purpose', 'goal', '干嘛', '目的'],
+    ['overview', 'summary', 'tell me about', 'что за', '怎么回事'],
+    ['forum', 'форум', '论坛'],
+  ],
+  questionWords: [],
+  overviewWords: ['overview'],
+  unanswerable: [],
+  greetingWords: [],
+};
+const { terms } = createTokenizer(lexicon);
+const texts = (text: string) => terms(text).map((t) => t.text);
+
+describe('tokenizer', () => {
+  it('finds a Chinese synonym the segmenter cuts apart inside a sentence', () => {
+    // "干|嘛" with 嘛 a stopword: the bigram 干嘛 never forms, the member is still there.
+    expect(texts('他们办这个论坛干嘛呢')).toContain('~purpose');
+  });
+
+  it('finds synonyms made only of stopwords as whole words', () => {
+    expect(texts('tell me about the forum')).toEqual(['~forum', '~overview']);
+    expect(texts('что за форум')).toEqual(['~forum', '~overview']);
+    expect(texts('论坛是怎么回事')).toContain('~overview');
+    // Inside another word it is not the phrase.
+    expect(texts('hotell me abouts')).not.toContain('~overview');
+  });
+
+  it('gives a stopword phrase the role of its group', () => {
+    expect(terms('tell me about the forum').find((t) => t.text === '~overview')?.role).toBe('overview');
+  });
+
+  it('reads the shipped lexicon', () => {
+    const shipped = createTokenizer(loadKnowledge().lexicon);
+    expect(shipped.terms('論壇在哪裡舉行').map((t) => t.text)).toContain('~forum');
+  });
+});
