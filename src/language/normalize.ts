@@ -9,7 +9,9 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\u{FFFD}]/gu;
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 // A letter held down for emphasis ("sooo", "helloooo", "спасибооо"): no word spells one three times.
-const ELONGATED = /([\p{Script=Latin}\p{Script=Cyrillic}])\1{2,}/gu;
+// Matched before markup is dropped ("&ammmp;" must not become an entity for the next pass to drop) and
+// regardless of case, so that normalising twice changes nothing.
+const ELONGATED = /([\p{Script=Latin}\p{Script=Cyrillic}])\1{2,}/giu;
 
 let toSimplifiedConverter: ((text: string) => string) | undefined;
 
@@ -18,7 +20,15 @@ export function toSimplified(text: string): string {
   if (!HAN.test(text)) return text;
   const convert = toSimplifiedConverter ?? OpenCC.Converter({ from: 'tw', to: 'cn' });
   toSimplifiedConverter = convert;
-  return convert(text);
+  // Applied until nothing changes: a few characters convert in steps (麼 -> 么 -> 幺), and normalising
+  // twice must give what normalising once gave.
+  let current = text;
+  for (let step = 0; step < 4; step++) {
+    const next = convert(current);
+    if (next === current) break;
+    current = next;
+  }
+  return current;
 }
 
 /**
@@ -31,6 +41,9 @@ export function normalizeText(text: string): string {
     .replace(LONE_SURROGATE, '')
     .normalize('NFKC')
     .replace(INVISIBLE, ' ')
+    .replace(/ё/g, 'е')
+    .replace(/Ё/g, 'Е')
+    .replace(ELONGATED, '$1')
     .replace(MARKUP, ' ');
-  return toSimplified(cleaned).toLowerCase().replace(/ё/g, 'е').replace(ELONGATED, '$1');
+  return toSimplified(cleaned).toLowerCase();
 }

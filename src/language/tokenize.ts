@@ -385,7 +385,9 @@ function segmentHan(run: string, stop: ReadonlySet<string>): HanPiece[] {
     if (chars.length > 0) starts.add(chars.length);
     const segmentChars = [...segment];
     chars.push(...segmentChars);
-    generic.push(...segmentChars.map(() => GENERIC.zh.has(segment)));
+    // Common too when made of common words ("你的", "她的" are not in the list, 你, 她 and 的 are).
+    const common = GENERIC.zh.has(segment) || segmentChars.every((c) => GENERIC.zh.has(c));
+    generic.push(...segmentChars.map(() => common));
   }
   flush();
   return out;

@@ -35,6 +35,11 @@ describe('tokenizer', () => {
     expect(terms('tell me about the forum').find((t) => t.text === '~overview')?.role).toBe('overview');
   });
 
+  it('marks Chinese words made of common words as common ("你的": 你 and 的 are)', () => {
+    expect(terms('非常感谢你的解答').find((t) => t.text === '你的')?.generic).toBe(true);
+    expect(terms('论坛的目的').find((t) => t.text === '论坛')?.generic).not.toBe(true);
+  });
+
   it('reads the shipped lexicon', () => {
     const shipped = createTokenizer(loadKnowledge().lexicon);
     expect(shipped.terms('論壇在哪裡舉行').map((t) => t.text)).toContain('~forum');
