@@ -43,6 +43,11 @@ export interface Config {
   logLevel: LogLevel;
   /** Telegram user ids allowed to use the admin-only commands (/stats); empty: nobody. */
   adminIds: readonly number[];
+  /**
+   * redis:// or rediss:// URL of the store shared by several instances; undefined: SQLite under dataDir.
+   * May hold a password: never print or log it.
+   */
+  storeUrl: string | undefined;
   mode: BotMode;
 }
 
@@ -73,6 +78,13 @@ const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL like "http://127.0.0.1:9000"' })
   .transform((url) => url.replace(/\/+$/, ''));
 
+const storeUrl = z
+  .url({
+    protocol: /^rediss?$/,
+    error: 'must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379" (or unset for SQLite)',
+  })
+  .trim();
+
 const common = {
   BOT_TOKEN: z
     .string({ error: 'is required' })
@@ -88,6 +100,7 @@ const common = {
     .enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` })
     .default(DEFAULT_LOG_LEVEL),
   ADMIN_IDS: adminIds.default([]),
+  STORE_URL: storeUrl.optional(),
 };
 
 const pollingSchema = z.object({ ...common, BOT_MODE: z.literal('polling') });
@@ -162,6 +175,27 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     defaultLang: e.DEFAULT_LANG,
     logLevel: e.LOG_LEVEL,
     adminIds: e.ADMIN_IDS,
+    storeUrl: e.STORE_URL,
     mode,
   };
+}
+
+/** What must never be logged: the token, the webhook secret, and the password in STORE_URL. */
+export function configSecrets(config: Config): string[] {
+  return [
+    config.token,
+    ...(config.mode.kind === 'webhook' ? [config.mode.secret] : []),
+    ...urlPasswords(config.storeUrl),
+  ];
+}
+
+/** The password of a URL as written and decoded (either may be printed), if it has one. */
+function urlPasswords(url: string | undefined): string[] {
+  if (!url) return [];
+  try {
+    const { password } = new URL(url);
+    return password ? [...new Set([password, decodeURIComponent(password)])] : [];
+  } catch {
+    return [];
+  }
 }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { runBot } from './bot/run.js';
 import { runTerminal } from './cli/terminal.js';
-import { type Config, ConfigError, createConfig, createTerminalConfig } from './config.js';
+import { type Config, ConfigError, configSecrets, createConfig, createTerminalConfig } from './config.js';
 import { KnowledgeError } from './knowledge/load.js';
 import { createRedactor } from './logger.js';
 
@@ -10,10 +10,7 @@ const EXIT_GRACE_MS = 500;
 
 /** Runs the Telegram bot; a failure exits 1 with a message that never shows the token or webhook secret. */
 async function telegram(config: Config): Promise<void> {
-  const redact = createRedactor([
-    config.token,
-    ...(config.mode.kind === 'webhook' ? [config.mode.secret] : []),
-  ]);
+  const redact = createRedactor(configSecrets(config));
   // The last resort: a crash prints one redacted line instead of Node's dump of the error and its payload.
   const crash = (error: unknown) => {
     const reason = error instanceof Error ? (error.stack ?? error.message) : String(error);

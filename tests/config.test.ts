@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   ConfigError,
+  configSecrets,
   createConfig,
   DEFAULT_DATA_DIR,
   DEFAULT_PORT,
@@ -34,6 +35,7 @@ describe('createConfig', () => {
       defaultLang: 'en',
       logLevel: 'info',
       adminIds: [],
+      storeUrl: undefined,
       mode: { kind: 'polling' },
     });
   });
@@ -100,6 +102,27 @@ describe('createConfig', () => {
     [{ BOT_TOKEN: TOKEN, ADMIN_IDS: '99999999999999999' }, 'ADMIN_IDS must be a comma-separated list'],
   ])('%j fails naming the variable', (env, message) => {
     expect(errorOf(env)).toContain(message);
+  });
+
+  it('takes a redis:// or rediss:// STORE_URL, and refuses anything else without echoing it', () => {
+    expect(createConfig({ BOT_TOKEN: TOKEN, STORE_URL: 'redis://127.0.0.1:6379' }).storeUrl).toBe(
+      'redis://127.0.0.1:6379',
+    );
+    const tls = 'rediss://:pa%2Fss@redis.internal:6380/2';
+    expect(createConfig({ ...webhook, STORE_URL: tls }).storeUrl).toBe(tls);
+    for (const bad of ['http://:hunter2@127.0.0.1:6379', '127.0.0.1:6379', 'redis//hunter2']) {
+      const message = errorOf({ BOT_TOKEN: TOKEN, STORE_URL: bad });
+      expect(message).toBe(
+        'Invalid configuration: STORE_URL must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379" (or unset for SQLite)',
+      );
+      expect(message).not.toContain('hunter2');
+    }
+  });
+
+  it('lists the password of STORE_URL among the secrets never to log, as written and decoded', () => {
+    const config = createConfig({ ...webhook, STORE_URL: 'redis://bot:pa%2Fss@127.0.0.1:6379' });
+    expect(configSecrets(config)).toEqual([TOKEN, 's3cret', 'pa%2Fss', 'pa/ss']);
+    expect(configSecrets(createConfig({ BOT_TOKEN: TOKEN }))).toEqual([TOKEN]);
   });
 
   it('never echoes the token in its message', () => {

@@ -7,6 +7,9 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   process.exit(0);
 });
 
-// The same DATA_DIR the bot uses: from the environment, else from .env like `npm start` (the environment wins).
+// The same STORE_URL or DATA_DIR the bot uses: from the environment, else from .env like `npm start` (the environment wins).
 if (existsSync('.env')) process.loadEnvFile('.env');
-process.exitCode = runKbUnanswered(process.argv.slice(2), { dataDir: process.env.DATA_DIR });
+process.exitCode = await runKbUnanswered(process.argv.slice(2), {
+  dataDir: process.env.DATA_DIR,
+  storeUrl: process.env.STORE_URL,
+});

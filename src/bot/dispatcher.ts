@@ -1,5 +1,6 @@
 import type { Update } from 'telegraf/types';
 import type { Logger } from '../logger.js';
+import { StoreUnavailableError } from '../store/errors.js';
 import { OutboundAbortedError } from './outbound.js';
 
 /** What became of a dispatched update. */
@@ -12,13 +13,18 @@ export type DispatchOutcome =
    * Cut short: the shutdown's grace period ended before its reply was sent. Telegram should deliver it
    * again too (what it had already sent, if anything, will be sent twice).
    */
-  | 'abandoned';
+  | 'abandoned'
+  /**
+   * The shared store could not be reached (StoreUnavailableError): nothing the user would notice was
+   * done but, at most, the "temporarily unavailable" notice. Telegram should deliver it again.
+   */
+  | 'unavailable';
 
 /** Hands updates to the bot: one at a time per chat, in arrival order, different chats in parallel. */
 export interface Dispatcher {
   /**
    * Handles an update in its chat's turn. Never rejects: a failing update still counts as handled (it
-   * would fail again), except one cut short by the shutdown.
+   * would fail again), except one cut short by the shutdown or one the store was unreachable for.
    */
   dispatch(update: Update): Promise<DispatchOutcome>;
   /** Updates waiting for their turn or being handled. */
@@ -80,8 +86,9 @@ export function createDispatcher(
     try {
       await handle(update);
     } catch (err) {
-      // The error boundary lets this one through on purpose.
+      // The error boundary lets these through on purpose.
       if (err instanceof OutboundAbortedError) return 'abandoned';
+      if (err instanceof StoreUnavailableError) return 'unavailable';
       // The error boundary (bot.catch) should have caught it; handled all the same, so that a poison update
       // is not delivered again and again.
       logger.error({ err, updateId: update.update_id }, 'update failed outside the error boundary');

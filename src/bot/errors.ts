@@ -1,6 +1,7 @@
 import type { i18n as I18nInstance } from 'i18next';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
+import { StoreUnavailableError } from '../store/errors.js';
 import type { BotContext } from './context.js';
 import { escapeHtml } from './html.js';
 import { primaryLang } from './middleware/locale.js';
@@ -9,7 +10,9 @@ import { isChatUnavailable, OutboundAbortedError } from './outbound.js';
 /**
  * The bot's error boundary (installed with bot.catch): logs the error with the update id and tells the
  * user, in their language, that something went wrong. Throws only an OutboundAbortedError (a reply cut
- * short by the shutdown), for the dispatcher to see; telegraf's default handler would throw everything.
+ * short by the shutdown) and a StoreUnavailableError (the shared store is down: the update is to be
+ * retried, and the user told once, see unavailable.ts), for the dispatcher to see; telegraf's default
+ * handler would throw everything.
  */
 export function createErrorHandler(i18n: I18nInstance, defaultLang: Lang, logger: Logger) {
   return async (err: unknown, ctx: BotContext): Promise<void> => {
@@ -21,7 +24,7 @@ export function createErrorHandler(i18n: I18nInstance, defaultLang: Lang, logger
     }
     // The shutdown's grace period is over: no apology either; the dispatcher leaves the update for
     // Telegram to deliver again, to the next run.
-    if (err instanceof OutboundAbortedError) throw err;
+    if (err instanceof OutboundAbortedError || err instanceof StoreUnavailableError) throw err;
     logger.error({ err, updateId, updateType: ctx.updateType }, 'error while handling an update');
     // The locale middleware may not have run (the error may come from before it).
     const lang = ctx.lang ?? ctx.storedLang ?? primaryLang(ctx.from?.language_code) ?? defaultLang;

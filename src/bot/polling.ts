@@ -101,6 +101,8 @@ export function createPoller(deps: {
   const skipped = new Set<number>();
   // One past the highest id seen.
   let next = 0;
+  // When an update last found the store unreachable (0: never); polling then slows down until it is back.
+  let storeDownAt = 0;
 
   const offset = () => Math.min(next, ...inFlight, ...released);
 
@@ -109,18 +111,23 @@ export function createPoller(deps: {
     if (![...handled].some((id) => id < confirmed)) return;
     handled = new Set([...handled].filter((id) => id >= confirmed));
     for (const id of skipped) if (id < confirmed) skipped.delete(id);
-    try {
-      journal.forgetUpdatesBelow(confirmed);
-    } catch (err) {
+    journal.forgetUpdatesBelow(confirmed).catch((err: unknown) => {
       logger.warn({ err }, 'could not prune the update journal');
-    }
+    });
   }
 
   function start(update: Update) {
     const id = update.update_id;
     inFlight.add(id);
-    void dispatcher.dispatch(update).then((outcome) => {
+    // An update the store was down for comes back with the next getUpdates (the offset stays below it).
+    released.delete(id);
+    void dispatcher.dispatch(update).then(async (outcome) => {
       inFlight.delete(id);
+      if (outcome === 'unavailable') {
+        released.add(id);
+        storeDownAt = Date.now();
+        return;
+      }
       if (outcome !== 'handled') {
         released.add(id);
         summary.released += 1;
@@ -128,11 +135,9 @@ export function createPoller(deps: {
       }
       handled.add(id);
       summary.handled += 1;
-      try {
-        journal.markUpdateHandled(id);
-      } catch (err) {
+      await journal.markUpdateHandled(id).catch((err: unknown) => {
         logger.warn({ err, updateId: id }, 'could not record a handled update');
-      }
+      });
     });
   }
 
@@ -143,10 +148,17 @@ export function createPoller(deps: {
   return {
     summary,
     async run() {
-      handled = new Set(journal.handledUpdates());
+      handled = new Set(
+        await journal.handledUpdates().catch((err: unknown) => {
+          logger.warn({ err }, 'could not read the update journal; updates handled before may repeat');
+          return [];
+        }),
+      );
       let failures = 0;
       let asking = 0;
       while (!aborter.signal.aborted) {
+        // The store is down: the updates it failed come back at once, so ask at the backoff pace instead.
+        if (storeDownAt > 0 && Date.now() - storeDownAt < options.backoffMs) await pause(options.backoffMs);
         const asked = offset();
         let updates: Update[];
         try {

@@ -2,12 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Telegraf } from 'telegraf';
 import type { Opts, Update } from 'telegraf/types';
-import type { Config } from '../config.js';
+import { type Config, configSecrets } from '../config.js';
 import { createEngine } from '../engine/engine.js';
 import { createI18n } from '../i18n.js';
 import { loadKnowledge } from '../knowledge/load.js';
 import { createLogger, type Logger } from '../logger.js';
-import { createSqliteStore } from '../store/sqlite.js';
+import { StoreUnavailableError } from '../store/errors.js';
+import { openStore, type Store } from '../store/store.js';
 import { registerCommands } from './commands.js';
 import type { BotContext } from './context.js';
 import { createBot } from './create-bot.js';
@@ -15,6 +16,7 @@ import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import type { FloodOptions } from './middleware/flood.js';
 import { createOutbound, type OutboundOptions } from './outbound.js';
 import { ALLOWED_UPDATES, createPoller, type PollingOptions } from './polling.js';
+import { createUnavailableNotices, type UnavailableNotices } from './unavailable.js';
 
 /** Header in which Telegram repeats the secret_token given to setWebhook. */
 export const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
@@ -34,6 +36,8 @@ export const STOP_BUDGET_MS = 4500;
 export const CONFIRM_TIMEOUT_MS = 1000;
 /** Largest webhook request body read (Telegram's updates are a few kilobytes). */
 export const MAX_WEBHOOK_BODY_BYTES = 1 << 20;
+/** How long /healthz waits for the store to answer before reporting it down. */
+export const HEALTH_TIMEOUT_MS = 1000;
 
 /** Options of runBot. */
 export interface RunOptions {
@@ -61,15 +65,15 @@ export interface RunOptions {
  * cannot start (bad token, Bot API unreachable, port taken, damaged database) or polling cannot go on.
  */
 export async function runBot(config: Config, options: RunOptions = {}): Promise<void> {
-  const secrets = [config.token, ...(config.mode.kind === 'webhook' ? [config.mode.secret] : [])];
-  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
   const startedAt = Date.now();
   const knowledge = loadKnowledge();
   const engine = createEngine(knowledge);
   const i18n = createI18n();
-  // One database connection for the preferences, the curators' feedback and the update journal.
-  const store = createSqliteStore(config.dataDir);
+  // One database connection (or one Redis client) for the preferences, the curators' feedback, the update
+  // journal and the webhook claims.
+  const store = await openStore(config, logger);
   const stopSignal = waitForSignal(options.signals ?? ['SIGINT', 'SIGTERM'], options.signal);
   try {
     const outbound = createOutbound(logger, options.outbound);
@@ -90,11 +94,18 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
     });
     bot.botInfo = await bot.telegram.getMe();
     await registerCommands(bot.telegram, i18n, config.defaultLang, logger);
-    const dispatcher = createDispatcher((update) => bot.handleUpdate(update), logger);
+    const notices = createUnavailableNotices({
+      telegram: bot.telegram,
+      i18n,
+      defaultLang: config.defaultLang,
+      logger,
+    });
+    const dispatcher = createDispatcher(handleWithNotices(bot, notices), logger);
     const base = {
       username: bot.botInfo.username,
       entries: knowledge.entries.length,
-      dataDir: config.dataDir,
+      store: config.storeUrl ? 'redis' : 'sqlite',
+      ...(config.storeUrl ? {} : { dataDir: config.dataDir }),
     };
 
     /**
@@ -153,7 +164,7 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       }
     } else {
       const { domain, path, port, host, secret } = config.mode;
-      const server = createServer(webhookHandler(bot, path, secret, logger, dispatcher));
+      const server = createServer(webhookHandler(bot, path, secret, logger, dispatcher, { store, notices }));
       await listen(server, port, host);
       await bot.telegram.setWebhook(`https://${domain}${path}`, {
         secret_token: secret,
@@ -174,14 +185,44 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
     }
   } finally {
     stopSignal.dispose();
-    store.close();
+    await store.close();
   }
 }
 
 /**
+ * The dispatcher's update handler: bot.handleUpdate, plus the "temporarily unavailable" notice when the
+ * store cannot be reached (the error then goes on to the dispatcher, which leaves the update for Telegram
+ * to deliver again).
+ */
+export function handleWithNotices(bot: Telegraf<BotContext>, notices: UnavailableNotices) {
+  return async (update: Update): Promise<void> => {
+    try {
+      await bot.handleUpdate(update);
+      notices.recovered();
+    } catch (err) {
+      if (err instanceof StoreUnavailableError) await notices.notify(update);
+      throw err;
+    }
+  };
+}
+
+/** Sharing state between instances: the webhook's update claims and /healthz over the shared store. */
+export interface WebhookOptions {
+  /**
+   * Claims each update before handling it, so that an update Telegram delivers twice (to this instance or
+   * another) is answered once; /healthz reports whether it answers. Without it every update is handled.
+   */
+  store?: Pick<Store, 'ping' | 'claimUpdate' | 'completeUpdate' | 'releaseUpdate'> | undefined;
+  /** Tells users the bot is unavailable while the store is unreachable. */
+  notices?: UnavailableNotices | undefined;
+}
+
+/**
  * The webhook server: GET /healthz, and POST <path> carrying the secret header (compared in constant
- * time); 401 without it. An update is answered 200 once handled, 503 if the bot is stopping and never
- * started it (Telegram sends it again later, to the next run).
+ * time); 401 without it. With a store, an update is first claimed: one already answered gets 200 and
+ * nothing else, one being handled elsewhere 503. An update is answered 200 once handled, 503 if the bot is
+ * stopping and never started it, or the store cannot be reached (Telegram sends it again later, maybe to
+ * another instance). /healthz answers 200 {"ok":true,"store":"up"}, or 503 {"ok":false,"store":"down"}.
  */
 export function webhookHandler(
   bot: Telegraf<BotContext>,
@@ -189,6 +230,7 @@ export function webhookHandler(
   secret: string,
   logger: Logger,
   dispatcher: Dispatcher = createDispatcher((update) => bot.handleUpdate(update), logger),
+  { store, notices }: WebhookOptions = {},
 ) {
   // Digests have one length whatever was sent, so not even the secret's length shows in the timing.
   const digest = (value: string) => createHash('sha256').update(value).digest();
@@ -198,7 +240,9 @@ export function webhookHandler(
   return (req: IncomingMessage, res: ServerResponse): void => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: true }));
+      void health(store).then(({ status, body }) => {
+        res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      });
       return;
     }
     if (pathname !== path) {
@@ -220,7 +264,23 @@ export function webhookHandler(
           res.writeHead(400).end();
           return;
         }
+        const id = update.update_id;
+        const claim = await store?.claimUpdate(id).catch(async (err: unknown) => {
+          if (!(err instanceof StoreUnavailableError)) throw err;
+          await notices?.notify(update);
+          return 'unavailable' as const;
+        });
+        if (claim === 'done') logger.debug({ updateId: id }, 'update already answered; skipped');
+        if (claim !== undefined && claim !== 'claimed') {
+          res.writeHead(claim === 'done' ? 200 : 503).end();
+          return;
+        }
         const outcome = await dispatcher.dispatch(update);
+        // The claim is given back when the update was not handled, for the redelivery to take.
+        const settle = outcome === 'handled' ? store?.completeUpdate(id) : store?.releaseUpdate(id);
+        await settle?.catch((err: unknown) => {
+          logger.warn({ err, updateId: id, outcome }, 'could not record the update in the store');
+        });
         res.writeHead(outcome === 'handled' ? 200 : 503).end();
       })
       .catch((err: unknown) => {
@@ -229,6 +289,23 @@ export function webhookHandler(
         res.end();
       });
   };
+}
+
+/** The health check's answer: the store's reachability (no store: just "up"). */
+async function health(store: WebhookOptions['store']) {
+  if (!store) return { status: 200, body: { ok: true } };
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('no answer')), HEALTH_TIMEOUT_MS);
+  });
+  try {
+    await Promise.race([store.ping(), timeout]);
+    return { status: 200, body: { ok: true, store: 'up' } };
+  } catch {
+    return { status: 503, body: { ok: false, store: 'down' } };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The update in a webhook request's body; undefined if it is not one (or too large to be one). */

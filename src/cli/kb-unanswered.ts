@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../config.js';
 import type { Lang } from '../knowledge/schema.js';
 import type { UnansweredQuestion, VoteTally } from '../store/feedback.js';
-import { DEFAULT_DATABASE_FILE, openSqliteFeedbackReader } from '../store/sqlite.js';
+import { describeUrl } from '../store/redis.js';
+import { DEFAULT_DATABASE_FILE } from '../store/sqlite.js';
+import { openFeedbackReader, type StoreLocation } from '../store/store.js';
 import { parseCliArgs } from './args.js';
 import type { CliIO } from './context.js';
 import { foldText } from './fold.js';
@@ -58,7 +60,7 @@ export function sortVotes(votes: readonly VoteTally[]): VoteTally[] {
 
 /** What kb:unanswered reports, as `--json` prints it. */
 export interface UnansweredReport {
-  /** The database read, or null when there is none yet. */
+  /** The database read (a file, or the Redis URL without its password), or null when there is none yet. */
   database: string | null;
   unanswered: { total: number; groups: Array<Omit<UnansweredGroup, 'lastAt'> & { lastAt: string }> };
   votes: VoteTally[];
@@ -97,36 +99,50 @@ export function formatUnansweredReport(report: UnansweredReport): string {
   return out.join('\n');
 }
 
-/** Reads the feedback in `dataDir` without changing it; null when there is no database yet. */
-export function readUnansweredReport(dataDir: string, file = DEFAULT_DATABASE_FILE): UnansweredReport {
-  const database = join(dataDir, file);
-  const reader = openSqliteFeedbackReader(dataDir, file);
+/** Where the report reads from, for messages: the database file, or the Redis URL without its password. */
+function storeName({ dataDir, storeUrl }: StoreLocation): string {
+  return storeUrl ? describeUrl(storeUrl) : join(dataDir, DEFAULT_DATABASE_FILE);
+}
+
+/**
+ * Reads the feedback without changing it, from Redis when `location.storeUrl` is set, else from the SQLite
+ * database under `location.dataDir` (database null when there is none yet).
+ */
+export async function readUnansweredReport(location: StoreLocation): Promise<UnansweredReport> {
+  const reader = await openFeedbackReader(location);
   if (!reader) return { database: null, unanswered: { total: 0, groups: [] }, votes: [] };
   try {
-    const questions = reader.unanswered();
+    const questions = await reader.unanswered();
     return {
-      database,
+      database: storeName(location),
       unanswered: {
         total: questions.length,
         groups: groupUnanswered(questions).map((g) => ({ ...g, lastAt: new Date(g.lastAt).toISOString() })),
       },
-      votes: sortVotes(reader.votes()),
+      votes: sortVotes(await reader.votes()),
     };
   } finally {
-    reader.close();
+    await reader.close();
   }
 }
 
-const USAGE = 'usage: kb:unanswered [--data-dir <dir>] [--json]   (default: $DATA_DIR, else ./data)';
+const USAGE =
+  'usage: kb:unanswered [--data-dir <dir>] [--json]   (default: Redis at $STORE_URL, else $DATA_DIR, else ./data)';
 
 /** What the bin passes in from the environment (the CLI itself never reads process.env). */
 export interface UnansweredEnv {
   /** DATA_DIR, if set. */
   dataDir?: string | undefined;
+  /** STORE_URL, if set: the bot's Redis (an explicit --data-dir still reads SQLite). */
+  storeUrl?: string | undefined;
 }
 
 /** `npm run kb:unanswered`: prints what users asked that the bot could not answer, and the votes. */
-export function runKbUnanswered(argv: string[], env: UnansweredEnv = {}, io: CliIO = process): number {
+export async function runKbUnanswered(
+  argv: string[],
+  env: UnansweredEnv = {},
+  io: CliIO = process,
+): Promise<number> {
   const parsed = parseCliArgs(
     {
       args: argv,
@@ -141,13 +157,20 @@ export function runKbUnanswered(argv: string[], env: UnansweredEnv = {}, io: Cli
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const dataDir = values['data-dir']?.trim() || env.dataDir?.trim() || DEFAULT_DATA_DIR;
+  const explicitDir = values['data-dir']?.trim();
+  const dataDir = explicitDir || env.dataDir?.trim() || DEFAULT_DATA_DIR;
+  const storeUrl = explicitDir ? undefined : env.storeUrl?.trim() || undefined;
+  if (storeUrl && !/^rediss?:\/\//.test(storeUrl)) {
+    io.stderr.write('STORE_URL must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379"\n');
+    return 1;
+  }
+  const location = { dataDir, storeUrl };
   let report: UnansweredReport;
   try {
-    report = readUnansweredReport(dataDir);
+    report = await readUnansweredReport(location);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`Cannot read ${join(dataDir, DEFAULT_DATABASE_FILE)}: ${reason}\n`);
+    io.stderr.write(`Cannot read ${storeName(location)}: ${reason}\n`);
     return 1;
   }
   if (values.json) {

@@ -1,7 +1,10 @@
-import type { Lang } from '../knowledge/schema.js';
+import { LANGS, type Lang } from '../knowledge/schema.js';
 
 /** Logged questions are cut to this many characters: enough to see what was asked, not a dump. */
 export const MAX_LOGGED_TEXT_LENGTH = 500;
+
+/** At most this many unanswered questions are kept; the oldest go first (a flood cannot fill the disk). */
+export const DEFAULT_MAX_UNANSWERED = 10_000;
 
 /** The engine's result kinds that mean "not answered". */
 export const UNANSWERED_KINDS = ['notFound', 'suggestions'] as const;
@@ -56,30 +59,60 @@ export interface ReplyCounts {
 /** Read access to what users told the curators: the unanswered questions and the votes. */
 export interface FeedbackReader {
   /** Every logged unanswered question, oldest first. */
-  unanswered(): UnansweredQuestion[];
+  unanswered(): Promise<UnansweredQuestion[]>;
   /** Vote counts per entry that has any, in no particular order. */
-  votes(): VoteTally[];
+  votes(): Promise<VoteTally[]>;
   /** Questions answered and not answered so far (for the admins' /stats). */
-  replyCounts(): ReplyCounts;
+  replyCounts(): Promise<ReplyCounts>;
   /** Releases the storage; the reader must not be used afterwards. */
-  close(): void;
+  close(): Promise<void>;
 }
 
-/** The curator feedback store: the bot appends, `kb:unanswered` reads. Synchronous like the preferences. */
+/** The curator feedback store: the bot appends, `kb:unanswered` reads. Asynchronous like the preferences. */
 export interface FeedbackStore extends FeedbackReader {
   /** Appends a question the bot could not answer (cut to MAX_LOGGED_TEXT_LENGTH) and counts it. */
-  logUnanswered(question: UnansweredQuestion): void;
+  logUnanswered(question: UnansweredQuestion): Promise<void>;
   /** Counts one question the bot answered (nothing about it is kept but the count). */
-  countAnswered(): void;
-  /** Counts one vote for an entry. */
-  recordVote(vote: EntryVote): void;
+  countAnswered(): Promise<void>;
+  /**
+   * Counts one vote for an entry. With `messageKey` (the message voted on, "chat:message") a message counts
+   * once: a second press, even on another instance before the buttons are gone, resolves false and is not
+   * counted.
+   */
+  recordVote(vote: EntryVote, messageKey?: string): Promise<boolean>;
 }
+
+/** How long a voted message is remembered (its vote buttons are removed right after the vote anyway). */
+export const VOTED_MESSAGE_TTL_MS = 24 * 60 * 60 * 1000;
+/** How many voted messages the memory store remembers. */
+export const VOTED_MESSAGES_REMEMBERED = 10_000;
 
 /** The text as it is logged: trimmed and cut to `max` characters, never inside a surrogate pair. */
 export function clampText(text: string, max: number = MAX_LOGGED_TEXT_LENGTH): string {
   const trimmed = text.trim();
   if (trimmed.length <= max) return trimmed;
   return Array.from(trimmed).slice(0, max).join('');
+}
+
+/**
+ * A logged question as read back from storage. A language or kind written by a future version that this
+ * one does not know reads as "unknown language" and "I don't know".
+ */
+export function readQuestion(stored: {
+  text: string;
+  lang: unknown;
+  score: number | null;
+  kind: unknown;
+  at: number;
+}): UnansweredQuestion {
+  const { text, lang, score, kind, at } = stored;
+  return {
+    text,
+    lang: LANGS.includes(lang as Lang) ? (lang as Lang) : null,
+    score,
+    kind: UNANSWERED_KINDS.includes(kind as UnansweredKind) ? (kind as UnansweredKind) : 'notFound',
+    at,
+  };
 }
 
 /** Adds one vote to the tallies keyed by entry id. */
@@ -94,21 +127,32 @@ export function createMemoryFeedbackStore(): FeedbackStore {
   const questions: UnansweredQuestion[] = [];
   const tallies = new Map<string, VoteTally>();
   const counts: ReplyCounts = { answered: 0, unanswered: 0 };
+  // Insertion-ordered: the oldest voted message is forgotten first.
+  const voted = new Set<string>();
   return {
-    logUnanswered: (question) => {
+    logUnanswered: async (question) => {
       questions.push({ ...question, text: clampText(question.text) });
       counts.unanswered += 1;
     },
-    countAnswered: () => {
+    countAnswered: async () => {
       counts.answered += 1;
     },
-    recordVote: ({ entryId, vote }) => tallyVote(tallies, entryId, vote),
-    unanswered: () => questions.map((q) => ({ ...q })),
-    votes: () => [...tallies.values()].map((t) => ({ ...t })),
-    replyCounts: () => ({ ...counts }),
-    close: () => {
+    recordVote: async ({ entryId, vote }, messageKey) => {
+      if (messageKey !== undefined) {
+        if (voted.has(messageKey)) return false;
+        voted.add(messageKey);
+        if (voted.size > VOTED_MESSAGES_REMEMBERED) voted.delete(voted.values().next().value as string);
+      }
+      tallyVote(tallies, entryId, vote);
+      return true;
+    },
+    unanswered: async () => questions.map((q) => ({ ...q })),
+    votes: async () => [...tallies.values()].map((t) => ({ ...t })),
+    replyCounts: async () => ({ ...counts }),
+    close: async () => {
       questions.length = 0;
       tallies.clear();
+      voted.clear();
     },
   };
 }

@@ -2,19 +2,19 @@ import type { Lang } from '../knowledge/schema.js';
 
 /**
  * Per-user preferences, keyed by Telegram `from.id` (not the chat: inline queries have none, and in a
- * group each member keeps their own choice). Synchronous: the SQLite driver is, and handlers stay simple.
+ * group each member keeps their own choice). Asynchronous: the shared store (Redis) is over the network.
  */
 export interface PreferenceStore {
   /** The user's explicit reply language, or undefined when they never chose one. */
-  getLang(userId: number): Lang | undefined;
-  /** Remembers the user's explicit reply language. */
-  setLang(userId: number, lang: Lang): void;
+  getLang(userId: number): Promise<Lang | undefined>;
+  /** Remembers the user's explicit reply language; resolved means stored (the bot may acknowledge it). */
+  setLang(userId: number, lang: Lang): Promise<void>;
   /** The entry this user was answered last, if within CONTEXT_TTL_MS (so "and what did he say?" works). */
-  getContext(userId: number): string | undefined;
+  getContext(userId: number): Promise<string | undefined>;
   /** Remembers the entry this user was just answered. */
-  setContext(userId: number, entryId: string): void;
+  setContext(userId: number, entryId: string): Promise<void>;
   /** Releases the storage; the store must not be used afterwards. */
-  close(): void;
+  close(): Promise<void>;
 }
 
 /** How long a previous answer stays the context of a follow-up question. */
@@ -25,18 +25,18 @@ export function createMemoryPreferenceStore(): PreferenceStore {
   const langs = new Map<number, Lang>();
   const contexts = new Map<number, { entryId: string; at: number }>();
   return {
-    getLang: (userId) => langs.get(userId),
-    setLang: (userId, lang) => {
+    getLang: async (userId) => langs.get(userId),
+    setLang: async (userId, lang) => {
       langs.set(userId, lang);
     },
-    getContext: (userId) => {
+    getContext: async (userId) => {
       const context = contexts.get(userId);
       return context && Date.now() - context.at < CONTEXT_TTL_MS ? context.entryId : undefined;
     },
-    setContext: (userId, entryId) => {
+    setContext: async (userId, entryId) => {
       contexts.set(userId, { entryId, at: Date.now() });
     },
-    close: () => {
+    close: async () => {
       langs.clear();
       contexts.clear();
     },

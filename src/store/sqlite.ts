@@ -1,28 +1,36 @@
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { LANGS, type Lang } from '../knowledge/schema.js';
+import { StoreError } from './errors.js';
 import {
   clampText,
+  DEFAULT_MAX_UNANSWERED,
   type FeedbackReader,
-  type FeedbackStore,
   type ReplyCounts,
+  readQuestion,
   tallyVote,
-  UNANSWERED_KINDS,
-  type UnansweredKind,
   type UnansweredQuestion,
+  VOTED_MESSAGE_TTL_MS,
   type VoteTally,
 } from './feedback.js';
 import { CONTEXT_TTL_MS, type PreferenceStore } from './preferences.js';
-import { UPDATE_JOURNAL_MAX_AGE_MS, type UpdateJournal } from './updates.js';
+import type { Store } from './store.js';
+import {
+  type ClaimState,
+  UPDATE_CLAIM_TTL_MS,
+  UPDATE_DONE_TTL_MS,
+  UPDATE_JOURNAL_MAX_AGE_MS,
+} from './updates.js';
+
+export { DEFAULT_MAX_UNANSWERED, StoreError };
 
 /**
  * File name of the bot's database inside DATA_DIR: preferences and curator feedback. The name predates
  * the feedback tables and is kept so that existing deployments keep their users' choices.
  */
 export const DEFAULT_DATABASE_FILE = 'preferences.sqlite';
-/** At most this many unanswered questions are kept; the oldest go first (a flood cannot fill the disk). */
-export const DEFAULT_MAX_UNANSWERED = 10_000;
 
 /** Options of createSqliteStore. */
 export interface SqliteStoreOptions {
@@ -32,20 +40,16 @@ export interface SqliteStoreOptions {
   maxUnanswered?: number;
 }
 
-/** Preferences, curator feedback and the update journal over one SQLite connection; close() closes it once. */
-export type SqliteStore = PreferenceStore & FeedbackStore & UpdateJournal;
-
 /**
- * The database cannot be used: unreadable, not a database, or damaged. The message names the file; the file
- * is left exactly as it was found, for the operator to inspect or restore.
+ * Preferences, curator feedback, the update journal and the webhook update claims over one SQLite
+ * connection; close() closes it once.
  */
-export class StoreError extends Error {
-  override name = 'StoreError';
-}
+export type SqliteStore = Store;
+
+/** Expired claims and voted messages are swept after this many writes of each. */
+const SWEEP_EVERY = 1000;
 
 const isLang = (value: unknown): value is Lang => typeof value === 'string' && LANGS.includes(value as Lang);
-const isKind = (value: unknown): value is UnansweredKind =>
-  typeof value === 'string' && UNANSWERED_KINDS.includes(value as UnansweredKind);
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS user_preferences (
@@ -89,6 +93,18 @@ const SCHEMA = `
     update_id  INTEGER PRIMARY KEY,
     handled_at INTEGER NOT NULL
   ) STRICT;
+  -- Webhook updates being handled or done (see store/updates.ts, UpdateClaims).
+  CREATE TABLE IF NOT EXISTS update_claims (
+    update_id  INTEGER PRIMARY KEY,
+    state      TEXT    NOT NULL,
+    owner      TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
+  ) STRICT;
+  -- Messages voted on ("chat:message"), so that a message counts one vote.
+  CREATE TABLE IF NOT EXISTS voted_messages (
+    message_key TEXT    PRIMARY KEY,
+    voted_at    INTEGER NOT NULL
+  ) STRICT;
 `;
 
 interface QuestionRow {
@@ -107,24 +123,16 @@ function feedbackQueries(
   const has = (table: string) =>
     db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(table) !== undefined;
   return {
-    unanswered() {
+    async unanswered() {
       if (!has('unanswered_questions')) return [];
       return db
         .prepare<[], QuestionRow>(
           'SELECT text, lang, score, kind, asked_at FROM unanswered_questions ORDER BY id',
         )
         .all()
-        .map(
-          (row): UnansweredQuestion => ({
-            text: row.text,
-            lang: isLang(row.lang) ? row.lang : null,
-            score: row.score,
-            kind: isKind(row.kind) ? row.kind : 'notFound',
-            at: row.asked_at,
-          }),
-        );
+        .map((row) => readQuestion({ ...row, at: row.asked_at }));
     },
-    votes() {
+    async votes() {
       if (!has('entry_votes')) return [];
       const rows = db
         .prepare<[], { entry_id: string; vote: number; n: number }>(
@@ -135,7 +143,7 @@ function feedbackQueries(
       for (const row of rows) tallyVote(tallies, row.entry_id, row.vote > 0 ? 'up' : 'down', row.n);
       return [...tallies.values()];
     },
-    replyCounts() {
+    async replyCounts() {
       const counts: ReplyCounts = { answered: 0, unanswered: 0 };
       if (!has('reply_counters')) {
         if (has('unanswered_questions')) {
@@ -239,42 +247,111 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
   const deleteHandledBelow = db.prepare<[number, number]>(
     'DELETE FROM handled_updates WHERE update_id < ? OR handled_at < ?',
   );
+  const votes = votedMessages(db);
+  const claims = updateClaims(db);
   return {
-    getLang(userId) {
+    async getLang(userId) {
       const lang = selectLang.get(userId)?.lang;
       // A value written by a future version that this one does not know is treated as "no choice".
       return isLang(lang) ? lang : undefined;
     },
-    setLang(userId, lang) {
+    async setLang(userId, lang) {
       upsertLang.run(userId, lang, Date.now());
     },
-    getContext(userId) {
+    async getContext(userId) {
       return selectContext.get(userId, Date.now() - CONTEXT_TTL_MS)?.entry_id;
     },
-    setContext(userId, entryId) {
+    async setContext(userId, entryId) {
       upsertContext.run(userId, entryId, Date.now());
     },
-    logUnanswered(question) {
+    async logUnanswered(question) {
       logQuestion(question);
     },
-    countAnswered() {
+    async countAnswered() {
       bump.run('answered');
     },
-    recordVote({ entryId, vote, lang, at }) {
-      insertVote.run(entryId, vote === 'up' ? 1 : -1, lang, at);
+    async recordVote({ entryId, vote, lang, at }, messageKey) {
+      return votes.record(messageKey, () => insertVote.run(entryId, vote === 'up' ? 1 : -1, lang, at));
     },
-    handledUpdates(maxAgeMs = UPDATE_JOURNAL_MAX_AGE_MS) {
+    async handledUpdates(maxAgeMs = UPDATE_JOURNAL_MAX_AGE_MS) {
       return selectHandled.pluck().all(Date.now() - maxAgeMs);
     },
-    markUpdateHandled(updateId) {
+    async markUpdateHandled(updateId) {
       insertHandled.run(updateId, Date.now());
     },
-    forgetUpdatesBelow(offset) {
+    async forgetUpdatesBelow(offset) {
       deleteHandledBelow.run(offset, Date.now() - UPDATE_JOURNAL_MAX_AGE_MS);
     },
+    ...claims,
     ...feedbackQueries(db),
-    close() {
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
+    async close() {
       if (db.open) db.close();
+    },
+  };
+}
+
+/** One vote per message: the vote and the message's mark land together, or not at all. */
+function votedMessages(db: Database.Database) {
+  const forgetExpired = db.prepare<[string, number]>(
+    'DELETE FROM voted_messages WHERE message_key = ? AND voted_at < ?',
+  );
+  const mark = db.prepare<[string, number]>(
+    'INSERT OR IGNORE INTO voted_messages (message_key, voted_at) VALUES (?, ?)',
+  );
+  const sweep = db.prepare<[number]>('DELETE FROM voted_messages WHERE voted_at < ?');
+  let writes = 0;
+  const record = db.transaction((messageKey: string | undefined, count: () => void): boolean => {
+    if (messageKey !== undefined) {
+      const now = Date.now();
+      forgetExpired.run(messageKey, now - VOTED_MESSAGE_TTL_MS);
+      if (mark.run(messageKey, now).changes === 0) return false;
+      if (++writes % SWEEP_EVERY === 0) sweep.run(now - VOTED_MESSAGE_TTL_MS);
+    }
+    count();
+    return true;
+  });
+  return { record };
+}
+
+/** UpdateClaims in SQLite: one transaction per claim, so processes sharing DATA_DIR see one winner. */
+function updateClaims(
+  db: Database.Database,
+): Pick<Store, 'claimUpdate' | 'completeUpdate' | 'releaseUpdate'> {
+  // Tells this store's own claims from another process's (a claim that expired may be someone else's now).
+  const owner = randomUUID();
+  const select = db.prepare<[number], { state: string; expires_at: number }>(
+    'SELECT state, expires_at FROM update_claims WHERE update_id = ?',
+  );
+  const upsert = db.prepare<[number, string, string, number]>(
+    `INSERT INTO update_claims (update_id, state, owner, expires_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT(update_id) DO UPDATE SET state = excluded.state, owner = excluded.owner,
+       expires_at = excluded.expires_at`,
+  );
+  const release = db.prepare<[number, string]>(
+    "DELETE FROM update_claims WHERE update_id = ? AND state = 'processing' AND owner = ?",
+  );
+  const sweep = db.prepare<[number]>('DELETE FROM update_claims WHERE expires_at <= ?');
+  let claimed = 0;
+  const claim = db.transaction((updateId: number): ClaimState => {
+    const now = Date.now();
+    const row = select.get(updateId);
+    if (row && row.expires_at > now) return row.state === 'done' ? 'done' : 'busy';
+    upsert.run(updateId, 'processing', owner, now + UPDATE_CLAIM_TTL_MS);
+    if (++claimed % SWEEP_EVERY === 0) sweep.run(now);
+    return 'claimed';
+  });
+  return {
+    async claimUpdate(updateId) {
+      return claim.immediate(updateId);
+    },
+    async completeUpdate(updateId) {
+      upsert.run(updateId, 'done', owner, Date.now() + UPDATE_DONE_TTL_MS);
+    },
+    async releaseUpdate(updateId) {
+      release.run(updateId, owner);
     },
   };
 }
@@ -312,7 +389,7 @@ export function openSqliteFeedbackReader(
   }
   return {
     ...feedbackQueries(db),
-    close() {
+    async close() {
       if (db.open) db.close();
     },
   };

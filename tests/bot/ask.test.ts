@@ -89,7 +89,7 @@ describe('answers', () => {
 
   it('a venue question also gets a map pin of the Pashkov House with a localized title', async () => {
     const h = createHarness();
-    h.store.setLang(1, 'ru');
+    await h.store.setLang(1, 'ru');
     await h.handle(textMessage('Where was the forum held?', en));
     expect(h.seen()[0]?.text).toContain(engine.entry('forum-venue')?.i18n.ru.answer);
     const venue = h.callsOf('sendVenue')[0]?.payload;

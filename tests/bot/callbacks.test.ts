@@ -39,7 +39,7 @@ describe('stale and forged buttons', () => {
 
   it('a stored choice wins over the language baked into an old button', async () => {
     const h = createHarness();
-    h.store.setLang(4, 'zh');
+    await h.store.setLang(4, 'zh');
     await h.handle(buttonPress('e:en:forum-date', { id: 4, language_code: 'en' }));
     expect(h.seen()[0]?.text).toContain(engine.entry('forum-date')?.i18n.zh.answer);
   });

@@ -32,7 +32,7 @@ describe('the unanswered-question log', () => {
     await h.handle(textMessage('What is the price of bitcoin today?', USER));
     expect(h.seen()[0]?.text).toBe(tr('en', 'ask.notFound'));
 
-    const logged = h.feedback.unanswered();
+    const logged = await h.feedback.unanswered();
     expect(logged).toHaveLength(1);
     const [entry] = logged;
     expect(Object.keys(entry ?? {}).sort()).toEqual(['at', 'kind', 'lang', 'score', 'text']);
@@ -51,7 +51,7 @@ describe('the unanswered-question log', () => {
       engine: engineAnswering({ lang: 'en', detected: 'en', score: 0.1, kind: 'notFound', suggestions: [] }),
     });
     await h.handle(textMessage('@ForumFaqBot where can I buy a library card?', USER, GROUP));
-    const logged = h.feedback.unanswered();
+    const logged = await h.feedback.unanswered();
     expect(logged.map((q) => q.text)).toEqual(['where can I buy a library card?']);
     const dump = JSON.stringify(logged);
     expect(dump).not.toContain(String(USER.id));
@@ -64,7 +64,7 @@ describe('the unanswered-question log', () => {
       engine: engineAnswering({ lang: 'ru', detected: 'ru', score: 0.3, kind: 'suggestions', suggestions }),
     });
     await h.handle(textMessage('форум что когда', USER));
-    expect(h.feedback.unanswered()).toEqual([
+    expect(await h.feedback.unanswered()).toEqual([
       { text: 'форум что когда', lang: 'ru', score: 0.3, kind: 'suggestions', at: expect.any(Number) },
     ]);
   });
@@ -73,7 +73,7 @@ describe('the unanswered-question log', () => {
     const h = createHarness();
     await h.handle(textMessage('When did the forum open?', USER));
     expect(h.seen()[0]?.text).toContain(engine.entry('forum-date')?.i18n.en.answer);
-    expect(h.feedback.unanswered()).toEqual([]);
+    expect(await h.feedback.unanswered()).toEqual([]);
   });
 
   it('a failing log does not stop the answer; the failure is logged as a warning', async () => {
@@ -94,7 +94,7 @@ describe('the unanswered-question log', () => {
 describe('👍 / 👎 under answers', () => {
   it('every answer carries a localized vote row; small talk and "I don\'t know" do not', async () => {
     const h = createHarness();
-    h.store.setLang(USER.id, 'ru');
+    await h.store.setLang(USER.id, 'ru');
     await h.handle(textMessage('Where was the forum held?', USER));
     const answer = h.seen()[0];
     expect(answer?.buttons.slice(-2)).toEqual([
@@ -115,7 +115,7 @@ describe('👍 / 👎 under answers', () => {
     h.clear();
 
     await h.handle(buttonPress('u:en:agreements-overview', USER, markup));
-    expect(h.feedback.votes()).toEqual([{ entryId: 'agreements-overview', up: 1, down: 0 }]);
+    expect(await h.feedback.votes()).toEqual([{ entryId: 'agreements-overview', up: 1, down: 0 }]);
     expect(h.toasts()).toEqual([tr('en', 'feedback.thanksUp')]);
     const edit = h.callsOf('editMessageReplyMarkup');
     expect(edit).toHaveLength(1);
@@ -127,7 +127,7 @@ describe('👍 / 👎 under answers', () => {
   it('pressing 👎 counts against the entry, with the toast in the language of the answer', async () => {
     const h = createHarness();
     await h.handle(buttonPress('d:zh:forum-date', { id: 8, language_code: 'en' }));
-    expect(h.feedback.votes()).toEqual([{ entryId: 'forum-date', up: 0, down: 1 }]);
+    expect(await h.feedback.votes()).toEqual([{ entryId: 'forum-date', up: 0, down: 1 }]);
     expect(h.toasts()).toEqual([tr('zh', 'feedback.thanksDown')]);
   });
 
@@ -137,7 +137,7 @@ describe('👍 / 👎 under answers', () => {
     h.clear();
     await h.handle(buttonPress('u:en:forum-venue', USER, markup));
     await h.handle(buttonPress('d:en:forum-venue', USER, markup));
-    expect(h.feedback.votes()).toEqual([{ entryId: 'forum-venue', up: 1, down: 0 }]);
+    expect(await h.feedback.votes()).toEqual([{ entryId: 'forum-venue', up: 1, down: 0 }]);
     expect(h.toasts()).toEqual([tr('en', 'feedback.thanksUp'), tr('en', 'bot.staleButton')]);
   });
 
@@ -152,14 +152,14 @@ describe('👍 / 👎 under answers', () => {
     const h = createHarness();
     await h.handle(buttonPress(data, { id: 1, language_code: 'ru' }));
     expect(h.toasts()).toEqual([tr('ru', 'bot.staleButton')]);
-    expect(h.feedback.votes()).toEqual([]);
+    expect(await h.feedback.votes()).toEqual([]);
     expect(h.callsOf('editMessageReplyMarkup')).toEqual([]);
   });
 
   it('a failed edit of the buttons is logged, and the vote still counts', async () => {
     const h = createHarness({ failing: ['editMessageReplyMarkup'] });
     await h.handle(buttonPress('u:en:forum-date', USER));
-    expect(h.feedback.votes()).toEqual([{ entryId: 'forum-date', up: 1, down: 0 }]);
+    expect(await h.feedback.votes()).toEqual([{ entryId: 'forum-date', up: 1, down: 0 }]);
     expect(h.toasts()).toEqual([tr('en', 'feedback.thanksUp')]);
     const warning = h.logs.find((l) => l.msg === 'optional Telegram call failed');
     expect(warning?.method).toBe('editMessageReplyMarkup');

@@ -35,7 +35,7 @@ describe('inline mode', () => {
 
   it('uses the stored language for the articles', async () => {
     const h = createHarness();
-    h.store.setLang(2, 'zh');
+    await h.store.setLang(2, 'zh');
     await h.handle(inlineQuery('what agreements were signed', { id: 2, language_code: 'en' }));
     const { results } = answerOf(h);
     expect(results[0]?.title).toBe(engine.entry('agreements-overview')?.i18n.zh.title);

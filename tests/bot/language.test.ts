@@ -34,7 +34,7 @@ describe('/lang', () => {
     const ru = h.seen()[0]?.buttons.find((b) => b.text === 'Русский');
     h.clear();
     await h.handle(buttonPress(ru?.data ?? '', user));
-    expect(h.store.getLang(11)).toBe('ru');
+    expect(await h.store.getLang(11)).toBe('ru');
     expect(h.toasts()).toEqual([tr('ru', 'language.changed')]);
     expect(h.callsOf('editMessageText')[0]?.payload.text).toBe(tr('ru', 'language.changed'));
   });
@@ -42,7 +42,7 @@ describe('/lang', () => {
   it('marks the current choice in the menu', async () => {
     const h = createHarness();
     const user = { id: 12, language_code: 'en' };
-    h.store.setLang(12, 'zh');
+    await h.store.setLang(12, 'zh');
     await h.handle(textMessage('/lang', user));
     expect(h.seen()[0]?.buttons.map((b) => b.text)).toContain(
       tr('zh', 'language.selected', { name: '中文' }),
@@ -58,7 +58,7 @@ describe('/lang', () => {
   ] as const)('%s sets the language', async (command, lang) => {
     const h = createHarness();
     await h.handle(textMessage(command, { id: 3, language_code: 'en' }));
-    expect(h.store.getLang(3)).toBe(lang);
+    expect(await h.store.getLang(3)).toBe(lang);
     expect(h.seen()[0]?.text).toBe(tr(lang, 'language.changed'));
   });
 
@@ -66,7 +66,7 @@ describe('/lang', () => {
     const h = createHarness();
     await h.handle(textMessage('/lang <b>klingon</b>&', { id: 3, language_code: 'en' }));
     const reply = h.seen()[0];
-    expect(h.store.getLang(3)).toBeUndefined();
+    expect(await h.store.getLang(3)).toBeUndefined();
     expect(reply?.html).toContain('&lt;b&gt;klingon&lt;/b&gt;&amp;');
     expect(reply?.text).toBe(tr('en', 'language.unknown', { value: '<b>klingon</b>&' }));
     expect(reply?.buttons).toHaveLength(3);
@@ -86,7 +86,7 @@ describe('reply language order', () => {
 
   it('the explicit choice beats the question language', async () => {
     const h = createHarness();
-    h.store.setLang(5, 'zh');
+    await h.store.setLang(5, 'zh');
     await h.handle(textMessage('When did the forum open?', { id: 5, language_code: 'ru' }));
     expect(h.seen()[0]?.text).toContain(forumDate?.i18n.zh.answer);
     expect(
@@ -105,7 +105,7 @@ describe('reply language order', () => {
 
   it('the choice is per user, also in groups', async () => {
     const h = createHarness();
-    h.store.setLang(21, 'ru');
+    await h.store.setLang(21, 'ru');
     const group = { id: -100, type: 'supergroup' as const };
     await h.handle(textMessage('/topics', { id: 21, language_code: 'en' }, group));
     await h.handle(textMessage('/topics', { id: 22, language_code: 'en' }, group));

@@ -2,8 +2,9 @@ import { pino } from 'pino';
 import { TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../../src/bot/dispatcher.js';
+import { createDispatcher, type Dispatcher } from '../../src/bot/dispatcher.js';
 import { createPoller, type GetUpdates } from '../../src/bot/polling.js';
+import { StoreUnavailableError } from '../../src/store/errors.js';
 import { createMemoryUpdateJournal } from '../../src/store/updates.js';
 
 const silent = pino({ level: 'silent' });
@@ -45,7 +46,41 @@ function fakeTelegram(updates: Update[], faults: Array<Error | undefined> = []) 
 
 const fastPolling = { redeliveryPauseMs: 5, backoffMs: 20, maxBackoffMs: 200 };
 
+/** A fast poller over the fake Telegram, with a fresh journal. */
+const pollerOver = ({ getUpdates }: { getUpdates: GetUpdates }, dispatcher: Dispatcher) =>
+  createPoller({
+    getUpdates,
+    dispatcher,
+    journal: createMemoryUpdateJournal(),
+    logger: silent,
+    options: fastPolling,
+  });
+
 describe('poller', () => {
+  it('takes an update the store was down for again, until it is handled, and confirms it then', async () => {
+    const telegram = fakeTelegram([text(1, 10), text(2, 20)]);
+    let storeDown = true;
+    const attempts: number[] = [];
+    const handled: number[] = [];
+    const dispatcher = createDispatcher(async (u) => {
+      attempts.push(u.update_id);
+      if (u.update_id === 1 && storeDown) throw new StoreUnavailableError('down');
+      handled.push(u.update_id);
+    }, silent);
+    const poller = pollerOver(telegram, dispatcher);
+    const running = poller.run();
+    while (attempts.filter((id) => id === 1).length < 3) await wait(10);
+    // Meanwhile other chats go on, and nothing past update 1 is confirmed.
+    expect(handled).toEqual([2]);
+    expect(Math.max(...telegram.offsets)).toBe(1);
+    storeDown = false;
+    while (telegram.pending().length > 0) await wait(10);
+    poller.stop();
+    await running;
+    expect(handled).toEqual([2, 1]);
+    expect(poller.summary).toMatchObject({ handled: 2 });
+  });
+
   it('never confirms an update still being handled, and does not let it hold up other chats', async () => {
     const handled: number[] = [];
     const telegram = fakeTelegram([text(1, 10), text(2, 20)]);
@@ -53,13 +88,7 @@ describe('poller', () => {
       await wait(u.update_id === 1 ? 300 : 1);
       handled.push(u.update_id);
     }, silent);
-    const poller = createPoller({
-      ...telegram,
-      dispatcher,
-      journal: createMemoryUpdateJournal(),
-      logger: silent,
-      options: fastPolling,
-    });
+    const poller = pollerOver(telegram, dispatcher);
     const running = poller.run();
     await wait(100);
     telegram.push(text(3, 30));
@@ -90,7 +119,7 @@ describe('poller', () => {
     expect(telegram.offsets.at(-1)).toBe(2);
     expect(telegram.pending()).toEqual([2, 3]);
     // 3 was handled beyond the offset: the journal lets the next run skip it when it comes again.
-    expect(journal.handledUpdates()).toEqual([3]);
+    expect(await journal.handledUpdates()).toEqual([3]);
     const handledAgain: number[] = [];
     const next = createPoller({
       ...telegram,
@@ -131,13 +160,7 @@ describe('poller', () => {
     const dispatcher = createDispatcher(async (u) => {
       handled.push(u.update_id);
     }, silent);
-    const poller = createPoller({
-      getUpdates: timed,
-      dispatcher,
-      journal: createMemoryUpdateJournal(),
-      logger: silent,
-      options: fastPolling,
-    });
+    const poller = pollerOver({ getUpdates: timed }, dispatcher);
     const running = poller.run();
     await wait(400);
     poller.stop();

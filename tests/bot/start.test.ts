@@ -38,7 +38,7 @@ describe('/start', () => {
     const h = createHarness();
     const user = { id: 7, language_code: 'en' };
     await h.handle(textMessage('/start lang_ru', user));
-    expect(h.store.getLang(7)).toBe('ru');
+    expect(await h.store.getLang(7)).toBe('ru');
     expect(h.seen()[0]?.text).toBe(tr('ru', 'start.welcome'));
 
     h.clear();

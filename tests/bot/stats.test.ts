@@ -16,9 +16,9 @@ describe('/stats', () => {
     await h.handle(textMessage('When did the forum open?', asker));
     await h.handle(textMessage('Where was the forum held?', asker));
     await h.handle(textMessage('What is the price of bitcoin today?', asker));
-    h.feedback.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'en', at: 1 });
-    h.feedback.recordVote({ entryId: 'forum-date', vote: 'down', lang: 'en', at: 2 });
-    h.feedback.recordVote({ entryId: 'forum-venue', vote: 'up', lang: 'en', at: 3 });
+    await h.feedback.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'en', at: 1 });
+    await h.feedback.recordVote({ entryId: 'forum-date', vote: 'down', lang: 'en', at: 2 });
+    await h.feedback.recordVote({ entryId: 'forum-venue', vote: 'up', lang: 'en', at: 3 });
     h.clear();
 
     await h.handle(textMessage('/stats', { ...ADMIN, language_code: 'ru' }));

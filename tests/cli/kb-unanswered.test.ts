@@ -13,7 +13,7 @@ const kbUnanswered = (args: string[], env: Record<string, string> = {}) =>
   spawnSync(process.execPath, ['dist/bin/kb-unanswered.js', ...args], {
     cwd: root,
     encoding: 'utf8',
-    env: { ...process.env, DATA_DIR: '', ...env },
+    env: { ...process.env, DATA_DIR: '', STORE_URL: '', ...env },
   });
 
 const dirs: string[] = [];
@@ -30,30 +30,30 @@ const T0 = Date.UTC(2025, 7, 20, 9, 30);
 const MINUTE = 60_000;
 
 /** A DATA_DIR as the bot leaves it: three ways of asking about opening hours, two others, and votes. */
-function seededDataDir(): string {
+async function seededDataDir(): Promise<string> {
   const dir = tempDir();
   const store = createSqliteStore(dir);
   const log = (text: string, lang: 'zh' | 'ru' | 'en' | null, score: number | null, minutes: number) =>
     store.logUnanswered({ text, lang, score, kind: 'notFound', at: T0 + minutes * MINUTE });
-  log('What are the opening hours?', 'en', 0.21, 0);
-  log('Где купить билет?', 'ru', null, 1);
-  log('what are the  OPENING hours', 'en', 0.25, 2);
-  log('What are the opening hours?!', 'en', 0.18, 3);
-  log('图书馆几点开门', 'zh', 0.1, 4);
-  log('где купить билет', 'ru', 0.05, 5);
-  store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'en', at: T0 });
-  store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'ru', at: T0 });
-  store.recordVote({ entryId: 'forum-venue', vote: 'down', lang: 'en', at: T0 });
-  store.recordVote({ entryId: 'forum-venue', vote: 'down', lang: 'zh', at: T0 });
-  store.recordVote({ entryId: 'forum-venue', vote: 'up', lang: 'zh', at: T0 });
-  store.recordVote({ entryId: 'plans-2026', vote: 'down', lang: 'ru', at: T0 });
+  await log('What are the opening hours?', 'en', 0.21, 0);
+  await log('Где купить билет?', 'ru', null, 1);
+  await log('what are the  OPENING hours', 'en', 0.25, 2);
+  await log('What are the opening hours?!', 'en', 0.18, 3);
+  await log('图书馆几点开门', 'zh', 0.1, 4);
+  await log('где купить билет', 'ru', 0.05, 5);
+  await store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'en', at: T0 });
+  await store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'ru', at: T0 });
+  await store.recordVote({ entryId: 'forum-venue', vote: 'down', lang: 'en', at: T0 });
+  await store.recordVote({ entryId: 'forum-venue', vote: 'down', lang: 'zh', at: T0 });
+  await store.recordVote({ entryId: 'forum-venue', vote: 'up', lang: 'zh', at: T0 });
+  await store.recordVote({ entryId: 'plans-2026', vote: 'down', lang: 'ru', at: T0 });
   store.close();
   return dir;
 }
 
 describe('kb:unanswered (the built CLI)', () => {
-  it('groups the questions by folded text, most frequent first, with count, language, best score and last time', () => {
-    const dir = seededDataDir();
+  it('groups the questions by folded text, most frequent first, with count, language, best score and last time', async () => {
+    const dir = await seededDataDir();
     const run = kbUnanswered(['--data-dir', dir]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
@@ -65,8 +65,8 @@ describe('kb:unanswered (the built CLI)', () => {
     expect(rows[2]).toMatch(/^\s+1 {2}zh\s+0\.100 {2}2025-08-20 09:34 {2}图书馆几点开门$/);
   });
 
-  it('lists the votes per entry, the most 👎 first', () => {
-    const run = kbUnanswered(['--data-dir', seededDataDir()]);
+  it('lists the votes per entry, the most 👎 first', async () => {
+    const run = kbUnanswered(['--data-dir', await seededDataDir()]);
     const votes = run.stdout
       .split('Votes per entry')[1]
       ?.split('\n')
@@ -78,14 +78,14 @@ describe('kb:unanswered (the built CLI)', () => {
     ]);
   });
 
-  it('reads DATA_DIR from the environment when --data-dir is not given', () => {
-    const run = kbUnanswered([], { DATA_DIR: seededDataDir() });
+  it('reads DATA_DIR from the environment when --data-dir is not given', async () => {
+    const run = kbUnanswered([], { DATA_DIR: await seededDataDir() });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Unanswered questions: 6 logged/);
   });
 
-  it('prints one JSON object with --json', () => {
-    const dir = seededDataDir();
+  it('prints one JSON object with --json', async () => {
+    const dir = await seededDataDir();
     const run = kbUnanswered(['--json', '--data-dir', dir]);
     const report = JSON.parse(run.stdout) as UnansweredReport;
     expect(report.database).toBe(join(dir, DEFAULT_DATABASE_FILE));
@@ -115,8 +115,8 @@ describe('kb:unanswered (the built CLI)', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('leaves the database exactly as it was', () => {
-    const dir = seededDataDir();
+  it('leaves the database exactly as it was', async () => {
+    const dir = await seededDataDir();
     const file = join(dir, DEFAULT_DATABASE_FILE);
     const before = { files: readdirSync(dir).sort(), bytes: readFileSync(file) };
     expect(kbUnanswered(['--data-dir', dir]).status).toBe(0);

@@ -310,6 +310,29 @@ export function spawnBot(env: Record<string, string>, cwd: string): BotProcess {
   return new BotProcess(child);
 }
 
+/**
+ * The environment of a bot process in webhook mode against the emulator: it registers
+ * https://forum-bot.invalid<path> (never contacted: tests post updates to 127.0.0.1:<port> themselves).
+ */
+export function webhookEnv(options: {
+  token: string;
+  apiRoot: string;
+  dataDir: string;
+  secret: string;
+  port: number;
+}): Record<string, string> {
+  return {
+    BOT_TOKEN: options.token,
+    TELEGRAM_API_ROOT: options.apiRoot,
+    DATA_DIR: options.dataDir,
+    BOT_MODE: 'webhook',
+    WEBHOOK_DOMAIN: 'forum-bot.invalid',
+    WEBHOOK_SECRET: options.secret,
+    PORT: String(options.port),
+    HOST: '127.0.0.1',
+  };
+}
+
 /** A fresh temporary directory, and a function that removes it. */
 export function tempDir(prefix: string): { dir: string; remove: () => void } {
   const dir = mkdtempSync(join(tmpdir(), prefix));

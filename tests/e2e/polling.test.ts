@@ -136,8 +136,8 @@ describe('the bot process, polling a Bot API emulator', () => {
       expect(bot.logs().map((l) => l.msg)).toContain('bot stopped');
       // What the curators get from this conversation (kb:unanswered reads the same database).
       const feedback = openSqliteFeedbackReader(data.dir);
-      expect(feedback?.unanswered().map((q) => q.text)).toContain(vague);
-      expect(feedback?.votes()).toEqual([{ entryId: 'forum-date', up: 1, down: 0 }]);
+      expect((await feedback?.unanswered())?.map((q) => q.text)).toContain(vague);
+      expect(await feedback?.votes()).toEqual([{ entryId: 'forum-date', up: 1, down: 0 }]);
       feedback?.close();
       const firstRun = bot.output;
       bot = spawnBot(env(), data.dir);

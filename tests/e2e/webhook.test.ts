@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createI18n } from '../../src/i18n.js';
-import { BotApiEmulator, type BotProcess, freePort, spawnBot, tempDir } from './harness.js';
+import { BotApiEmulator, type BotProcess, freePort, spawnBot, tempDir, webhookEnv } from './harness.js';
 
 const TOKEN = '515151:webhook-SECRET-token';
 const SECRET = 'hook_secret-42';
@@ -25,20 +25,8 @@ describe('the bot process in webhook mode', () => {
 
   it('registers the webhook, refuses requests without the secret and answers those with it', async () => {
     const port = await freePort();
-    bot = spawnBot(
-      {
-        BOT_TOKEN: TOKEN,
-        TELEGRAM_API_ROOT: emulator.apiRoot,
-        DATA_DIR: data.dir,
-        BOT_MODE: 'webhook',
-        // Only registered with the emulator, never contacted: updates are posted by this test.
-        WEBHOOK_DOMAIN: 'forum-bot.invalid',
-        WEBHOOK_SECRET: SECRET,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-      },
-      data.dir,
-    );
+    const env = { token: TOKEN, apiRoot: emulator.apiRoot, dataDir: data.dir, secret: SECRET, port };
+    bot = spawnBot(webhookEnv(env), data.dir);
     await bot.waitForLog('bot started');
     const base = `http://127.0.0.1:${port}`;
     const user = emulator.user(TOKEN, { userId: 6001 });

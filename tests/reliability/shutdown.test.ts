@@ -94,7 +94,7 @@ describe('graceful shutdown of the real bot process', () => {
     expect(api.pendingUpdateIds).toEqual([]);
     // The store counted each question once, across both runs.
     const store = createSqliteStore(data.dir);
-    expect(store.replyCounts().answered).toBe(total);
+    expect((await store.replyCounts()).answered).toBe(total);
     store.close();
     recordFigures('shutdown mid-burst', {
       updates: total,

@@ -68,7 +68,7 @@ describe.skipIf(!SOAK)('soak: faults and restarts under load', () => {
       for (const [k, answer] of answers.entries()) expect(answer).toContain(questions[k]?.answer);
     }
     const store = createSqliteStore(data.dir);
-    expect(store.replyCounts().answered).toBe(total);
+    expect((await store.replyCounts()).answered).toBe(total);
     store.close();
     recordFigures('soak', { users: USERS, answers: total, restarts, ...injected, ms: Date.now() - started });
   }, 600_000);

@@ -88,10 +88,10 @@ describe('the preference store survives kill -9 mid-write (SQLite WAL)', () => {
       // Reopened as the bot would: no error, an intact file, and every acknowledged write is there.
       expect(integrity(path)).toBe('ok');
       const store = createSqliteStore(dir);
-      for (const i of w.acked) expect(store.getLang(i)).toBe(LANGS[i % LANGS.length]);
+      for (const i of w.acked) expect(await store.getLang(i)).toBe(LANGS[i % LANGS.length]);
       const last = w.acked.at(-1) ?? 0;
-      expect(store.replyCounts().unanswered).toBeGreaterThanOrEqual(acknowledged);
-      expect(store.unanswered().map((q) => q.text)).toContain(`question ${last}`);
+      expect((await store.replyCounts()).unanswered).toBeGreaterThanOrEqual(acknowledged);
+      expect((await store.unanswered()).map((q) => q.text)).toContain(`question ${last}`);
       store.close();
       next = last + 1_000;
     }
@@ -107,9 +107,9 @@ describe('the preference store survives kill -9 mid-write (SQLite WAL)', () => {
     const store = createSqliteStore(dir);
     for (const w of writers) {
       expect(w.acked).toHaveLength(150);
-      for (const i of w.acked) expect(store.getLang(i)).toBe(LANGS[i % LANGS.length]);
+      for (const i of w.acked) expect(await store.getLang(i)).toBe(LANGS[i % LANGS.length]);
     }
-    expect(store.replyCounts().unanswered).toBe(600);
+    expect((await store.replyCounts()).unanswered).toBe(600);
     store.close();
   }, 30_000);
 });
@@ -129,11 +129,11 @@ describe('a damaged or unreadable database', () => {
     expect(readdirSync(dir)).toEqual([DEFAULT_DATABASE_FILE]);
   });
 
-  it('refuses a database whose pages are damaged, without "repairing" it', () => {
+  it('refuses a database whose pages are damaged, without "repairing" it', async () => {
     const dir = fresh();
     const store = createSqliteStore(dir);
     for (let i = 0; i < 3000; i++)
-      store.logUnanswered({
+      await store.logUnanswered({
         text: `q${i} ${'x'.repeat(80)}`,
         lang: 'en',
         score: 0.1,
@@ -200,7 +200,7 @@ describe('concurrent language changes for the same user', () => {
     // All at once, as a batch from Telegram would come.
     const outcomes = await Promise.all(updates.map((u) => dispatcher.dispatch(u)));
     expect(outcomes.every((o) => o === 'handled')).toBe(true);
-    expect(store.getLang(user.id)).toBe('zh');
+    expect(await store.getLang(user.id)).toBe('zh');
     // Each change was confirmed in its own language, in order (the button ones by a toast and an edit).
     expect(h.toasts()).toEqual([tr('zh', 'language.changed'), tr('en', 'language.changed')]);
     expect(h.seen().map((m) => m.text)).toEqual([

@@ -13,11 +13,11 @@ const start = Number(first);
 const end = Number(count) > 0 ? start + Number(count) : Number.POSITIVE_INFINITY;
 writeSync(1, 'ready\n');
 for (let i = start; i < end; i++) {
-  store.setLang(i, LANGS[i % LANGS.length] ?? 'en');
-  store.logUnanswered({ text: `question ${i}`, lang: 'en', score: 0.1, kind: 'notFound', at: i });
-  store.recordVote({ entryId: 'forum-date', vote: i % 2 ? 'up' : 'down', lang: 'en', at: i });
+  await store.setLang(i, LANGS[i % LANGS.length] ?? 'en');
+  await store.logUnanswered({ text: `question ${i}`, lang: 'en', score: 0.1, kind: 'notFound', at: i });
+  await store.recordVote({ entryId: 'forum-date', vote: i % 2 ? 'up' : 'down', lang: 'en', at: i });
   // The user everyone writes: the last write must win, and none may fail for a busy database.
-  store.setLang(1, LANGS[i % LANGS.length] ?? 'en');
+  await store.setLang(1, LANGS[i % LANGS.length] ?? 'en');
   writeSync(1, `ack ${i}\n`);
 }
 store.close();

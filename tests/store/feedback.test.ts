@@ -3,13 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  clampText,
-  createMemoryFeedbackStore,
-  type FeedbackStore,
-  MAX_LOGGED_TEXT_LENGTH,
-  type UnansweredQuestion,
-} from '../../src/store/feedback.js';
+import { clampText, type UnansweredQuestion } from '../../src/store/feedback.js';
 import {
   createSqlitePreferenceStore,
   createSqliteStore,
@@ -36,47 +30,7 @@ const question = (text: string, at: number, extra: Partial<UnansweredQuestion> =
   ...extra,
 });
 
-/** The behaviour both implementations share. */
-function sharedBehaviour(name: string, create: () => FeedbackStore) {
-  describe(`${name}: shared behaviour`, () => {
-    it('keeps unanswered questions in order, with language, score, kind and time', () => {
-      const store = create();
-      store.logUnanswered(question('opening hours?', 1000));
-      store.logUnanswered(question('часы работы', 2000, { lang: 'ru', score: null, kind: 'suggestions' }));
-      store.logUnanswered(question('?!', 3000, { lang: null, score: null }));
-      expect(store.unanswered()).toEqual([
-        question('opening hours?', 1000),
-        question('часы работы', 2000, { lang: 'ru', score: null, kind: 'suggestions' }),
-        question('?!', 3000, { lang: null, score: null }),
-      ]);
-      store.close();
-    });
-
-    it(`cuts a logged question to ${MAX_LOGGED_TEXT_LENGTH} characters`, () => {
-      const store = create();
-      store.logUnanswered(question(`  ${'论'.repeat(2000)}  `, 1));
-      expect(store.unanswered()[0]?.text).toBe('论'.repeat(MAX_LOGGED_TEXT_LENGTH));
-      store.close();
-    });
-
-    it('counts 👍 and 👎 per entry', () => {
-      const store = create();
-      store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'en', at: 1 });
-      store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'ru', at: 2 });
-      store.recordVote({ entryId: 'forum-date', vote: 'down', lang: 'zh', at: 3 });
-      store.recordVote({ entryId: 'forum-venue', vote: 'down', lang: 'en', at: 4 });
-      const byId = (a: { entryId: string }, b: { entryId: string }) => a.entryId.localeCompare(b.entryId);
-      expect(store.votes().sort(byId)).toEqual([
-        { entryId: 'forum-date', up: 2, down: 1 },
-        { entryId: 'forum-venue', up: 0, down: 1 },
-      ]);
-      store.close();
-    });
-  });
-}
-
-sharedBehaviour('memory store', createMemoryFeedbackStore);
-sharedBehaviour('SQLite store', () => createSqliteStore(tempDir()));
+// The behaviour every store shares is in contract.ts.
 
 describe('clampText', () => {
   it('never cuts an emoji in half', () => {
@@ -85,21 +39,21 @@ describe('clampText', () => {
 });
 
 describe('SQLite feedback store', () => {
-  it('survives a restart, in the same database file as the preferences', () => {
+  it('survives a restart, in the same database file as the preferences', async () => {
     const dir = tempDir();
     const first = createSqliteStore(dir);
-    first.setLang(42, 'ru');
-    first.logUnanswered(question('library card', 10));
-    first.recordVote({ entryId: 'forum-date', vote: 'down', lang: 'en', at: 11 });
+    await first.setLang(42, 'ru');
+    await first.logUnanswered(question('library card', 10));
+    await first.recordVote({ entryId: 'forum-date', vote: 'down', lang: 'en', at: 11 });
     first.close();
 
     expect(readdirSync(dir).filter((f) => !f.endsWith('-wal') && !f.endsWith('-shm'))).toEqual([
       DEFAULT_DATABASE_FILE,
     ]);
     const second = createSqliteStore(dir);
-    expect(second.getLang(42)).toBe('ru');
-    expect(second.unanswered()).toEqual([question('library card', 10)]);
-    expect(second.votes()).toEqual([{ entryId: 'forum-date', up: 0, down: 1 }]);
+    expect(await second.getLang(42)).toBe('ru');
+    expect(await second.unanswered()).toEqual([question('library card', 10)]);
+    expect(await second.votes()).toEqual([{ entryId: 'forum-date', up: 0, down: 1 }]);
     second.close();
   });
 
@@ -114,14 +68,14 @@ describe('SQLite feedback store', () => {
     db.close();
   });
 
-  it('keeps only the newest questions beyond its limit', () => {
+  it('keeps only the newest questions beyond its limit', async () => {
     const store = createSqliteStore(tempDir(), { maxUnanswered: 3 });
-    for (let i = 1; i <= 5; i++) store.logUnanswered(question(`q${i}`, i));
-    expect(store.unanswered().map((q) => q.text)).toEqual(['q3', 'q4', 'q5']);
+    for (let i = 1; i <= 5; i++) await store.logUnanswered(question(`q${i}`, i));
+    expect((await store.unanswered()).map((q) => q.text)).toEqual(['q3', 'q4', 'q5']);
     store.close();
   });
 
-  it('upgrades a database written before the feedback tables existed, keeping the preferences', () => {
+  it('upgrades a database written before the feedback tables existed, keeping the preferences', async () => {
     const dir = tempDir();
     const old = new Database(join(dir, DEFAULT_DATABASE_FILE));
     old.exec(
@@ -129,22 +83,22 @@ describe('SQLite feedback store', () => {
     );
     old.prepare('INSERT INTO user_preferences VALUES (7, ?, 0)').run('zh');
     old.close();
-    expect(openSqliteFeedbackReader(dir)?.unanswered()).toEqual([]);
+    expect(await openSqliteFeedbackReader(dir)?.unanswered()).toEqual([]);
 
     const store = createSqliteStore(dir);
-    expect(store.getLang(7)).toBe('zh');
-    store.logUnanswered(question('x', 1));
-    expect(store.unanswered()).toHaveLength(1);
+    expect(await store.getLang(7)).toBe('zh');
+    await store.logUnanswered(question('x', 1));
+    expect(await store.unanswered()).toHaveLength(1);
     store.close();
   });
 
-  it('createSqlitePreferenceStore still opens the same database', () => {
+  it('createSqlitePreferenceStore still opens the same database', async () => {
     const dir = tempDir();
     const prefs = createSqlitePreferenceStore(dir);
-    prefs.setLang(1, 'en');
+    await prefs.setLang(1, 'en');
     prefs.close();
     const store = createSqliteStore(dir);
-    expect(store.getLang(1)).toBe('en');
+    expect(await store.getLang(1)).toBe('en');
     store.close();
   });
 });
@@ -157,18 +111,18 @@ describe('the read-only feedback reader', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
 
-  it('reads a closed database without creating or changing any file', () => {
+  it('reads a closed database without creating or changing any file', async () => {
     const dir = tempDir();
     const store = createSqliteStore(dir);
-    store.logUnanswered(question('library card', 10));
-    store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'en', at: 11 });
+    await store.logUnanswered(question('library card', 10));
+    await store.recordVote({ entryId: 'forum-date', vote: 'up', lang: 'en', at: 11 });
     store.close();
     const file = join(dir, DEFAULT_DATABASE_FILE);
     const before = { files: readdirSync(dir), bytes: readFileSync(file), mtime: statSync(file).mtimeMs };
 
     const reader = openSqliteFeedbackReader(dir);
-    expect(reader?.unanswered()).toEqual([question('library card', 10)]);
-    expect(reader?.votes()).toEqual([{ entryId: 'forum-date', up: 1, down: 0 }]);
+    expect(await reader?.unanswered()).toEqual([question('library card', 10)]);
+    expect(await reader?.votes()).toEqual([{ entryId: 'forum-date', up: 1, down: 0 }]);
     reader?.close();
 
     expect(readdirSync(dir)).toEqual(before.files);
@@ -176,19 +130,19 @@ describe('the read-only feedback reader', () => {
     expect(statSync(file).mtimeMs).toBe(before.mtime);
     // The bot can still open it, in WAL mode as before.
     const again = createSqliteStore(dir);
-    expect(again.unanswered()).toHaveLength(1);
+    expect(await again.unanswered()).toHaveLength(1);
     again.close();
   });
 
-  it('sees what a running bot has written but not yet checkpointed', () => {
+  it('sees what a running bot has written but not yet checkpointed', async () => {
     const dir = tempDir();
     const bot = createSqliteStore(dir);
-    bot.logUnanswered(question('still in the WAL', 5));
+    await bot.logUnanswered(question('still in the WAL', 5));
     const reader = openSqliteFeedbackReader(dir);
-    expect(reader?.unanswered().map((q) => q.text)).toEqual(['still in the WAL']);
+    expect((await reader?.unanswered())?.map((q) => q.text)).toEqual(['still in the WAL']);
     reader?.close();
-    bot.logUnanswered(question('after the reader', 6));
-    expect(bot.unanswered()).toHaveLength(2);
+    await bot.logUnanswered(question('after the reader', 6));
+    expect(await bot.unanswered()).toHaveLength(2);
     bot.close();
   });
 });

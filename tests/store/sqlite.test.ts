@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryPreferenceStore } from '../../src/store/preferences.js';
 import { createSqlitePreferenceStore, DEFAULT_DATABASE_FILE } from '../../src/store/sqlite.js';
 
 const dirs: string[] = [];
@@ -17,42 +16,42 @@ afterEach(() => {
 });
 
 describe('SQLite preference store', () => {
-  it('remembers the last answered entry per user across a restart, for follow-ups', () => {
+  it('remembers the last answered entry per user across a restart, for follow-ups', async () => {
     const dir = tempDir();
     const first = createSqlitePreferenceStore(dir);
-    expect(first.getContext(7)).toBeUndefined();
-    first.setContext(7, 'forum-date');
-    first.setContext(7, 'forum-venue');
-    first.setContext(8, 'speakers-overview');
+    expect(await first.getContext(7)).toBeUndefined();
+    await first.setContext(7, 'forum-date');
+    await first.setContext(7, 'forum-venue');
+    await first.setContext(8, 'speakers-overview');
     first.close();
     const second = createSqlitePreferenceStore(dir);
-    expect(second.getContext(7)).toBe('forum-venue');
-    expect(second.getContext(8)).toBe('speakers-overview');
-    expect(second.getContext(9)).toBeUndefined();
+    expect(await second.getContext(7)).toBe('forum-venue');
+    expect(await second.getContext(8)).toBe('speakers-overview');
+    expect(await second.getContext(9)).toBeUndefined();
     second.close();
   });
 
-  it('remembers a choice across a restart (close and reopen)', () => {
+  it('remembers a choice across a restart (close and reopen)', async () => {
     const dir = join(tempDir(), 'nested', 'data');
     const first = createSqlitePreferenceStore(dir);
-    expect(first.getLang(42)).toBeUndefined();
-    first.setLang(42, 'ru');
-    first.setLang(43, 'zh');
-    first.setLang(42, 'en');
+    expect(await first.getLang(42)).toBeUndefined();
+    await first.setLang(42, 'ru');
+    await first.setLang(43, 'zh');
+    await first.setLang(42, 'en');
     first.close();
 
     const second = createSqlitePreferenceStore(dir);
-    expect(second.getLang(42)).toBe('en');
-    expect(second.getLang(43)).toBe('zh');
-    expect(second.getLang(44)).toBeUndefined();
+    expect(await second.getLang(42)).toBe('en');
+    expect(await second.getLang(43)).toBe('zh');
+    expect(await second.getLang(44)).toBeUndefined();
     second.close();
   });
 
-  it('keys by Telegram user ids beyond 32 bits', () => {
+  it('keys by Telegram user ids beyond 32 bits', async () => {
     const store = createSqlitePreferenceStore(tempDir());
-    store.setLang(7_654_321_098, 'zh');
-    expect(store.getLang(7_654_321_098)).toBe('zh');
-    expect(store.getLang(7_654_321_099)).toBeUndefined();
+    await store.setLang(7_654_321_098, 'zh');
+    expect(await store.getLang(7_654_321_098)).toBe('zh');
+    expect(await store.getLang(7_654_321_099)).toBeUndefined();
     store.close();
   });
 
@@ -64,14 +63,14 @@ describe('SQLite preference store', () => {
     db.close();
   });
 
-  it('treats a value it does not know as no choice', () => {
+  it('treats a value it does not know as no choice', async () => {
     const dir = tempDir();
     createSqlitePreferenceStore(dir).close();
     const db = new Database(join(dir, DEFAULT_DATABASE_FILE));
     db.prepare('INSERT INTO user_preferences (user_id, lang, updated_at) VALUES (1, ?, 0)').run('klingon');
     db.close();
     const store = createSqlitePreferenceStore(dir);
-    expect(store.getLang(1)).toBeUndefined();
+    expect(await store.getLang(1)).toBeUndefined();
     store.close();
   });
 
@@ -79,14 +78,5 @@ describe('SQLite preference store', () => {
     const store = createSqlitePreferenceStore(tempDir());
     store.close();
     expect(() => store.close()).not.toThrow();
-  });
-});
-
-describe('memory preference store', () => {
-  it('remembers per user', () => {
-    const store = createMemoryPreferenceStore();
-    store.setLang(1, 'ru');
-    expect(store.getLang(1)).toBe('ru');
-    expect(store.getLang(2)).toBeUndefined();
   });
 });

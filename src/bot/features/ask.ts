@@ -30,17 +30,17 @@ const MAX_QUOTED_COMMAND = 64;
  * its language, the best score, the reply kind and the time, never who asked or where. A failure is
  * logged; the reply goes out regardless.
  */
-function recordResult(
+async function recordResult(
   { feedback, logger }: Pick<BotDeps, 'feedback' | 'logger'>,
   ctx: BotContext,
   question: string,
   result: EngineResult,
-): void {
+): Promise<void> {
   try {
     if (result.kind === 'answer') {
-      feedback.countAnswered();
+      await feedback.countAnswered();
     } else {
-      feedback.logUnanswered({
+      await feedback.logUnanswered({
         text: question,
         lang: result.detected,
         score: result.score,
@@ -53,12 +53,11 @@ function recordResult(
   }
 }
 
-/** Text messages: questions go to the engine; commands nobody handled get a hint. */
 /** The entry this user was answered last (for follow-ups like "and what did he say?"); none on a store failure. */
-function previousAnswer({ store, logger }: BotDeps, ctx: BotContext): string | undefined {
+async function previousAnswer({ store, logger }: BotDeps, ctx: BotContext): Promise<string | undefined> {
   if (!ctx.from) return undefined;
   try {
-    return store.getContext(ctx.from.id);
+    return await store.getContext(ctx.from.id);
   } catch (err) {
     logger.warn({ err, updateId: ctx.update.update_id }, 'could not read the previous answer');
     return undefined;
@@ -66,15 +65,16 @@ function previousAnswer({ store, logger }: BotDeps, ctx: BotContext): string | u
 }
 
 /** Remembers the entry a user was just answered; a store failure only costs the next follow-up. */
-export function rememberAnswer({ store, logger }: BotDeps, ctx: BotContext, entryId: string): void {
+export async function rememberAnswer({ store, logger }: BotDeps, ctx: BotContext, entryId: string) {
   if (!ctx.from) return;
   try {
-    store.setContext(ctx.from.id, entryId);
+    await store.setContext(ctx.from.id, entryId);
   } catch (err) {
     logger.warn({ err, updateId: ctx.update.update_id }, 'could not remember the answer');
   }
 }
 
+/** Text messages: questions go to the engine; commands nobody handled get a hint. */
 export function askFeature(deps: BotDeps): Composer<BotContext> {
   const { engine, logger } = deps;
   const composer = new Composer<BotContext>();
@@ -95,7 +95,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
 
     void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
-    const context = previousAnswer(deps, ctx);
+    const context = await previousAnswer(deps, ctx);
     const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang, context });
     ctx.useLang(result.lang);
     // The engine reads only the start of a very long message; the reply says so in its first line.
@@ -103,8 +103,8 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
       question.length > maxQueryLength ? ctx.t('ask.truncated', { max: maxQueryLength }) : undefined;
     await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger, note);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
-    recordResult(deps, ctx, question, result);
-    if (result.kind === 'answer') rememberAnswer(deps, ctx, result.entry.id);
+    await recordResult(deps, ctx, question, result);
+    if (result.kind === 'answer') await rememberAnswer(deps, ctx, result.entry.id);
   });
   return composer;
 }

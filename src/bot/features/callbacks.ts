@@ -18,7 +18,7 @@ export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
       ctx.useLang(ctx.storedLang ?? action.lang);
       await ctx.answerCbQuery();
       await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), engine, logger);
-      rememberAnswer(deps, ctx, entry.id);
+      await rememberAnswer(deps, ctx, entry.id);
     }),
   );
 

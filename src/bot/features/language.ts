@@ -46,13 +46,13 @@ export function languageFeature({ store, i18n, logger }: BotDeps): Composer<BotC
       const value = excerpt(arg, MAX_QUOTED_VALUE);
       return replyText(ctx, ctx.t('language.unknown', { value }), keyboard(ctx));
     }
-    rememberLang(ctx, store, lang);
+    await rememberLang(ctx, store, lang);
     await replyText(ctx, ctx.t('language.changed'));
   });
 
   composer.use(
     onCallback('lang', async (ctx, { lang }) => {
-      rememberLang(ctx, store, lang);
+      await rememberLang(ctx, store, lang);
       const done = ctx.t('language.changed');
       await ctx.answerCbQuery(done);
       try {

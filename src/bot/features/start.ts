@@ -15,7 +15,7 @@ export function startFeature({ engine, store, logger }: BotDeps): Composer<BotCo
     const payload = ctx.payload.trim();
     const lang = parseLang(LANG_PAYLOAD.exec(payload)?.[1]);
     if (lang) {
-      rememberLang(ctx, store, lang);
+      await rememberLang(ctx, store, lang);
     } else if (payload) {
       const topic = engine.topics.find((t) => t.id === payload);
       const entry = engine.entry(topic ? topic.entry : payload);

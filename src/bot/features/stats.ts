@@ -24,12 +24,12 @@ export function statsFeature({
   const composer = new Composer<BotContext>();
   const admins = new Set(adminIds);
   const since = startedAt ?? now();
-  composer.command('stats', (ctx, next) => {
+  composer.command('stats', async (ctx, next) => {
     if (ctx.chat.type !== 'private' || !admins.has(ctx.from.id)) return next();
-    const { answered, unanswered } = feedback.replyCounts();
+    const { answered, unanswered } = await feedback.replyCounts();
     let up = 0;
     let down = 0;
-    for (const tally of feedback.votes()) {
+    for (const tally of await feedback.votes()) {
       up += tally.up;
       down += tally.down;
     }

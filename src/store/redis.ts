@@ -1,0 +1,326 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createClient, ErrorReply } from 'redis';
+import { LANGS, type Lang } from '../knowledge/schema.js';
+import type { Logger } from '../logger.js';
+import { StoreUnavailableError } from './errors.js';
+import {
+  clampText,
+  DEFAULT_MAX_UNANSWERED,
+  type FeedbackReader,
+  readQuestion,
+  tallyVote,
+  VOTED_MESSAGE_TTL_MS,
+  type Vote,
+  type VoteTally,
+} from './feedback.js';
+import { CONTEXT_TTL_MS } from './preferences.js';
+import type { Store } from './store.js';
+import {
+  type ClaimState,
+  UPDATE_CLAIM_TTL_MS,
+  UPDATE_DONE_TTL_MS,
+  UPDATE_JOURNAL_MAX_AGE_MS,
+} from './updates.js';
+
+/** Every key the bot writes starts with this, so that the Redis database can be shared. */
+export const DEFAULT_KEY_PREFIX = 'forumbot:';
+
+/** Options of createRedisStore; DEFAULT_REDIS_OPTIONS holds the defaults. */
+export interface RedisStoreOptions {
+  /** Key prefix. */
+  prefix: string;
+  /** How many unanswered questions the capped list keeps. */
+  maxUnanswered: number;
+  /**
+   * A command not answered within this many milliseconds fails (StoreUnavailableError); while the
+   * connection is down commands fail at once instead of queueing, so a user waits ~1.5 s at worst.
+   */
+  commandTimeoutMs: number;
+  /** One connection attempt gives up after this many milliseconds. */
+  connectTimeoutMs: number;
+  /** At start, how long to wait for a first connection before going on without one (reconnecting). */
+  startTimeoutMs: number;
+  /** Reconnection waits this long after the first failure, doubling up to reconnectMaxMs, for ever. */
+  reconnectBaseMs: number;
+  reconnectMaxMs: number;
+  /** Where the outage and the recovery are logged (once each per outage). */
+  logger: Logger | undefined;
+}
+
+export const DEFAULT_REDIS_OPTIONS: Readonly<RedisStoreOptions> = Object.freeze({
+  prefix: DEFAULT_KEY_PREFIX,
+  maxUnanswered: DEFAULT_MAX_UNANSWERED,
+  commandTimeoutMs: 1500,
+  connectTimeoutMs: 1000,
+  startTimeoutMs: 3000,
+  reconnectBaseMs: 100,
+  reconnectMaxMs: 2000,
+  logger: undefined,
+});
+
+type Client = ReturnType<typeof createClient>;
+
+// Lua keeps each of these one atomic step on the server, whatever other instances do meanwhile.
+const LOG_QUESTION = `
+redis.call('RPUSH', KEYS[1], ARGV[1])
+redis.call('LTRIM', KEYS[1], -tonumber(ARGV[2]), -1)
+redis.call('HINCRBY', KEYS[2], 'unanswered', 1)`;
+const RECORD_VOTE = `
+if ARGV[3] == '1' and not redis.call('SET', KEYS[2], '1', 'NX', 'PX', ARGV[2]) then return 0 end
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+return 1`;
+const CLAIM = `
+local state = redis.call('GET', KEYS[1])
+if state then return state end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 'claimed'`;
+const RELEASE = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0`;
+
+/** The keys of one prefix. */
+function keysOf(prefix: string) {
+  return {
+    /** Hash: user id -> language. */
+    lang: `${prefix}lang`,
+    /** String with a TTL: the entry a user was answered last. */
+    context: (userId: number) => `${prefix}context:${userId}`,
+    /** Capped list of JSON questions, oldest first. */
+    unanswered: `${prefix}unanswered`,
+    /** Hash: answered / unanswered totals. */
+    counters: `${prefix}counters`,
+    /** Hash: "<entry id>:up" / "<entry id>:down" -> count. */
+    votes: `${prefix}votes`,
+    /** String with a TTL: this message was voted on. */
+    voted: (messageKey: string) => `${prefix}voted:${messageKey}`,
+    /** Hash: update id -> when handled (polling journal). */
+    journal: `${prefix}journal`,
+    /** String with a TTL: "processing:<owner>" or "done". */
+    update: (updateId: number) => `${prefix}update:${updateId}`,
+  };
+}
+
+/** The URL without its user name and password, for messages and reports. */
+export function describeUrl(url: string): string {
+  try {
+    const { protocol, hostname, port, pathname } = new URL(url);
+    return `${protocol}//${hostname}${port ? `:${port}` : ''}${pathname === '/' ? '' : pathname}`;
+  } catch {
+    return 'STORE_URL';
+  }
+}
+
+function connect(url: string, options: RedisStoreOptions, reconnect: boolean): Client {
+  const { commandTimeoutMs, connectTimeoutMs, reconnectBaseMs, reconnectMaxMs } = options;
+  return createClient({
+    url,
+    // Fail fast: a command issued while the connection is down rejects at once instead of waiting.
+    disableOfflineQueue: true,
+    commandOptions: { timeout: commandTimeoutMs },
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      reconnectStrategy: reconnect
+        ? (retries) => Math.min(reconnectMaxMs, reconnectBaseMs * 2 ** Math.min(retries, 16))
+        : false,
+    },
+  });
+}
+
+/** Runs a command; anything but Redis's own error reply means "cannot reach the store". */
+function guard(where: string) {
+  return async <T>(command: () => Promise<T>): Promise<T> => {
+    try {
+      return await command();
+    } catch (error) {
+      if (error instanceof ErrorReply) throw error;
+      const reason = error instanceof Error ? error.message || error.name : String(error);
+      throw new StoreUnavailableError(`The store at ${where} cannot be reached: ${reason}`, { cause: error });
+    }
+  };
+}
+
+/** The feedback queries shared by the bot's store and kb:unanswered's reader. */
+function feedbackQueries(
+  client: Client,
+  keys: ReturnType<typeof keysOf>,
+  run: ReturnType<typeof guard>,
+): Pick<FeedbackReader, 'unanswered' | 'votes' | 'replyCounts'> {
+  return {
+    async unanswered() {
+      const items = await run(() => client.lRange(keys.unanswered, 0, -1));
+      // An item that is not one of ours (written by hand, or by a future version) is left out.
+      return items.flatMap((item) => {
+        try {
+          return [readQuestion(JSON.parse(item))];
+        } catch {
+          return [];
+        }
+      });
+    },
+    async votes() {
+      const counts = await run(() => client.hGetAll(keys.votes));
+      const tallies = new Map<string, VoteTally>();
+      for (const [field, count] of Object.entries(counts)) {
+        const cut = field.lastIndexOf(':');
+        const vote = field.slice(cut + 1);
+        if (vote === 'up' || vote === 'down') tallyVote(tallies, field.slice(0, cut), vote, Number(count));
+      }
+      return [...tallies.values()];
+    },
+    async replyCounts() {
+      const counts = await run(() => client.hGetAll(keys.counters));
+      return { answered: Number(counts.answered ?? 0), unanswered: Number(counts.unanswered ?? 0) };
+    },
+  };
+}
+
+/**
+ * The bot's store in Redis, for several instances sharing one state. Language choices in a hash, the
+ * follow-up context with a 30-minute TTL, the unanswered log as a capped list, votes and counters with
+ * HINCRBY, webhook update claims with an atomic set-if-absent and an expiry. Commands fail within
+ * commandTimeoutMs with StoreUnavailableError while Redis is away; the client reconnects by itself, for
+ * ever, and the bot starts even if Redis is not there yet.
+ */
+export async function createRedisStore(
+  url: string,
+  options: Partial<RedisStoreOptions> = {},
+): Promise<Store> {
+  const settings: RedisStoreOptions = { ...DEFAULT_REDIS_OPTIONS, ...options };
+  const { logger, maxUnanswered } = settings;
+  const where = describeUrl(url);
+  const keys = keysOf(settings.prefix);
+  const run = guard(where);
+  // Tells this instance's claims from the others' (a claim that expired may be another instance's now).
+  const owner = `processing:${randomUUID()}`;
+  const client = connect(url, settings, true);
+  let down = false;
+  client.on('error', (err: unknown) => {
+    if (down) return;
+    down = true;
+    logger?.warn({ err, store: where }, 'store unreachable; reconnecting in the background');
+  });
+  client.on('ready', () => {
+    if (!down) return;
+    down = false;
+    logger?.info({ store: where }, 'store reachable again');
+  });
+  // Resolves once connected (or closed); the bot does not wait longer than startTimeoutMs for it.
+  const connected = client.connect().then(
+    () => true,
+    () => false,
+  );
+  const ready = await Promise.race([connected, sleep(settings.startTimeoutMs, false)]);
+  if (!ready) logger?.warn({ store: where }, 'store not reachable at start; going on, reconnecting');
+
+  // Replies are read as plain values: 1, "claimed", "done"...
+  const script = async (source: string, keyNames: string[], args: Array<string | number>) =>
+    (await run(() =>
+      client.sendCommand(['EVAL', source, String(keyNames.length), ...keyNames, ...args.map(String)]),
+    )) as unknown;
+
+  return {
+    async getLang(userId) {
+      const lang = await run(() => client.hGet(keys.lang, String(userId)));
+      return LANGS.includes(lang as Lang) ? (lang as Lang) : undefined;
+    },
+    async setLang(userId, lang) {
+      await run(() => client.hSet(keys.lang, String(userId), lang));
+    },
+    async getContext(userId) {
+      return (await run(() => client.get(keys.context(userId)))) ?? undefined;
+    },
+    async setContext(userId, entryId) {
+      await run(() =>
+        client.set(keys.context(userId), entryId, { expiration: { type: 'PX', value: CONTEXT_TTL_MS } }),
+      );
+    },
+    async logUnanswered(question) {
+      const stored = JSON.stringify({ ...question, text: clampText(question.text) });
+      await script(LOG_QUESTION, [keys.unanswered, keys.counters], [stored, maxUnanswered]);
+    },
+    async countAnswered() {
+      await run(() => client.hIncrBy(keys.counters, 'answered', 1));
+    },
+    async recordVote({ entryId, vote }: { entryId: string; vote: Vote }, messageKey?: string) {
+      const once = messageKey === undefined ? '0' : '1';
+      const voted = keys.voted(messageKey ?? '');
+      const counted = await script(
+        RECORD_VOTE,
+        [keys.votes, voted],
+        [`${entryId}:${vote}`, VOTED_MESSAGE_TTL_MS, once],
+      );
+      return counted === 1;
+    },
+    ...feedbackQueries(client, keys, run),
+    async handledUpdates(maxAgeMs = UPDATE_JOURNAL_MAX_AGE_MS) {
+      const entries = await run(() => client.hGetAll(keys.journal));
+      const since = Date.now() - maxAgeMs;
+      return Object.entries(entries)
+        .filter(([, at]) => Number(at) >= since)
+        .map(([id]) => Number(id))
+        .sort((a, b) => a - b);
+    },
+    async markUpdateHandled(updateId) {
+      await run(() => client.hSet(keys.journal, String(updateId), String(Date.now())));
+    },
+    async forgetUpdatesBelow(offset) {
+      const entries = await run(() => client.hGetAll(keys.journal));
+      const oldest = Date.now() - UPDATE_JOURNAL_MAX_AGE_MS;
+      const stale = Object.entries(entries)
+        .filter(([id, at]) => Number(id) < offset || Number(at) < oldest)
+        .map(([id]) => id);
+      if (stale.length > 0) await run(() => client.hDel(keys.journal, stale));
+    },
+    async claimUpdate(updateId): Promise<ClaimState> {
+      const state = await script(CLAIM, [keys.update(updateId)], [owner, UPDATE_CLAIM_TTL_MS]);
+      return state === 'claimed' ? 'claimed' : state === 'done' ? 'done' : 'busy';
+    },
+    async completeUpdate(updateId) {
+      await run(() =>
+        client.set(keys.update(updateId), 'done', {
+          expiration: { type: 'PX', value: UPDATE_DONE_TTL_MS },
+        }),
+      );
+    },
+    async releaseUpdate(updateId) {
+      await script(RELEASE, [keys.update(updateId)], [owner]);
+    },
+    async ping() {
+      await run(() => client.ping());
+    },
+    async close() {
+      await closeClient(client);
+    },
+  };
+}
+
+async function closeClient(client: Client): Promise<void> {
+  if (!client.isOpen) return;
+  if (client.isReady) {
+    await client.close().catch(() => client.destroy());
+  } else {
+    client.destroy();
+  }
+}
+
+/**
+ * Opens the feedback in Redis for reading (kb:unanswered): one connection attempt, no reconnecting;
+ * rejects with StoreUnavailableError when Redis cannot be reached.
+ */
+export async function openRedisFeedbackReader(
+  url: string,
+  options: Partial<Pick<RedisStoreOptions, 'prefix' | 'connectTimeoutMs' | 'commandTimeoutMs'>> = {},
+): Promise<FeedbackReader> {
+  const settings: RedisStoreOptions = { ...DEFAULT_REDIS_OPTIONS, ...options };
+  const where = describeUrl(url);
+  const run = guard(where);
+  const client = connect(url, settings, false);
+  // Without a listener an 'error' event would be thrown; the failed connect() reports it instead.
+  client.on('error', () => {});
+  await run(() => client.connect());
+  return {
+    ...feedbackQueries(client, keysOf(settings.prefix), run),
+    close: () => closeClient(client),
+  };
+}

@@ -1,0 +1,63 @@
+import type { Logger } from '../logger.js';
+import { createMemoryFeedbackStore, type FeedbackReader, type FeedbackStore } from './feedback.js';
+import { createMemoryPreferenceStore, type PreferenceStore } from './preferences.js';
+import { createRedisStore, openRedisFeedbackReader } from './redis.js';
+import { createSqliteStore, openSqliteFeedbackReader } from './sqlite.js';
+import {
+  createMemoryUpdateClaims,
+  createMemoryUpdateJournal,
+  type UpdateClaims,
+  type UpdateJournal,
+} from './updates.js';
+
+/**
+ * Everything the bot keeps: preferences, curator feedback, the polling journal and the webhook update
+ * claims. SQLite under DATA_DIR for one instance, Redis (STORE_URL) for several; the contract tests in
+ * tests/store/contract.ts hold every implementation to the same behaviour.
+ */
+export interface Store extends PreferenceStore, FeedbackStore, UpdateJournal, UpdateClaims {
+  /** Resolves when the storage answers; rejects (StoreUnavailableError for Redis) when it does not. */
+  ping(): Promise<void>;
+  /** Releases the storage (closes the database, or the connection); the store must not be used afterwards. */
+  close(): Promise<void>;
+}
+
+/** Where the store lives: STORE_URL wins over DATA_DIR. */
+export interface StoreLocation {
+  /** Folder of the SQLite database. */
+  dataDir: string;
+  /** redis:// or rediss:// URL of the shared store, if any. */
+  storeUrl?: string | undefined;
+}
+
+/** A store in memory only (tests): one process, forgotten on exit. */
+export function createMemoryStore(): Store {
+  const preferences = createMemoryPreferenceStore();
+  const feedback = createMemoryFeedbackStore();
+  return {
+    ...preferences,
+    ...feedback,
+    ...createMemoryUpdateJournal(),
+    ...createMemoryUpdateClaims(),
+    ping: async () => {},
+    close: async () => {
+      await preferences.close();
+      await feedback.close();
+    },
+  };
+}
+
+/** Opens the bot's store: Redis when `storeUrl` is set, else SQLite under `dataDir`. */
+export async function openStore(location: StoreLocation, logger: Logger): Promise<Store> {
+  if (location.storeUrl) return createRedisStore(location.storeUrl, { logger });
+  return createSqliteStore(location.dataDir);
+}
+
+/**
+ * Opens the feedback for reading (kb:unanswered) without changing anything: Redis when `storeUrl` is set
+ * (rejects if it cannot be reached), else the SQLite database under `dataDir` (undefined when there is none).
+ */
+export async function openFeedbackReader(location: StoreLocation): Promise<FeedbackReader | undefined> {
+  if (location.storeUrl) return openRedisFeedbackReader(location.storeUrl);
+  return openSqliteFeedbackReader(location.dataDir);
+}
