@@ -75,12 +75,13 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     entry: (id) => kb.byId.get(id),
 
     ask(text, askOptions = {}): EngineResult {
-      const { question, detected, lang, ranked, terms } = prepare(text, askOptions);
+      const { question, detected, lang, ranked, terms, refersBack } = prepare(text, askOptions);
       const base = { lang, detected };
       const alone = decide(ranked, terms);
-      // A follow-up that names nobody ("and what did he say?", "а где?") is about what was just
-      // answered: it borrows that entry's names, and falls back to the question alone.
-      if (askOptions.context && !terms.some((t) => t.entity)) {
+      // A follow-up that names nobody and refers back ("and what did he say?") or does not stand on its
+      // own ("а где?") is about what was just answered: it borrows that entry's names, and falls back to
+      // the question alone. A question that stands on its own ("thanks", "what was the forum for?") does not.
+      if (askOptions.context && !terms.some((t) => t.entity) && (refersBack || !alone.answer)) {
         const followUp = matcher.rank(question, askOptions.context);
         const withContext = decide(followUp.ranked, followUp.terms);
         if (withContext.answer) return result(withContext, followUp.ranked, base);

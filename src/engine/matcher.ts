@@ -39,7 +39,7 @@ export interface Matcher {
    * Ranks the entries for a question; `context` (an entry answered just before) lends the question
    * that entry's names, for follow-ups like "and what did he say?".
    */
-  rank(text: string, context?: string): { ranked: Ranked[]; terms: QueryTerm[] };
+  rank(text: string, context?: string): { ranked: Ranked[]; terms: QueryTerm[]; refersBack: boolean };
 }
 
 /**
@@ -83,7 +83,7 @@ export function createMatcher(
     const names = new Set<string>();
     namesOf.set(entry.id, names);
     for (const text of texts(entry)) {
-      const tokens = tokenizer.terms(text);
+      const tokens = tokenizer.terms(text).filter((t) => t.role !== 'followUp');
       for (const t of tokens) if (t.entity) names.add(t.text);
       const terms = [...new Set(tokens.map((t) => t.text))];
       if (terms.length === 0) continue;
@@ -153,7 +153,10 @@ export function createMatcher(
 
   return {
     rank(text, context) {
-      const asked = queryTerms(text);
+      const all = queryTerms(text);
+      // "he", "она", "他说" only say that the question is about what was said before.
+      const refersBack = all.some((t) => t.role === 'followUp');
+      const asked = all.filter((t) => t.role !== 'followUp');
       for (const name of namesOf.get(context ?? '') ?? []) {
         if (asked.some((t) => t.text === name)) continue;
         const weight = weightOf.get(name) ?? 0;
@@ -178,7 +181,7 @@ export function createMatcher(
       // What is asked beyond names and question words: an answer must cover some of it.
       const isAsk = (t: QueryTerm) => !t.entity && t.role !== 'question';
       const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
-      if (total === 0) return { ranked: [], terms };
+      if (total === 0) return { ranked: [], terms, refersBack };
 
       // Per doc: the weight of the query it covers (corrected typos count in part) and of itself,
       // accumulated in the typed arrays below; only what this query touched is read and reset.
@@ -242,7 +245,7 @@ export function createMatcher(
         entryTouched[e] = 0;
       }
       ranked.sort((x, y) => y.score - x.score);
-      return { ranked, terms };
+      return { ranked, terms, refersBack };
     },
   };
 }

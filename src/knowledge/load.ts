@@ -82,7 +82,13 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBas
   const lexicon = parseFile(join(root, 'lexicon.json'), lexiconSchema);
   const topicIds = new Set(topics.map((t) => t.id));
   const heads = new Set(lexicon.synonyms.map((group) => group[0]));
-  for (const field of ['questionWords', 'overviewWords', 'unanswerable', 'greetingWords'] as const) {
+  for (const field of [
+    'questionWords',
+    'overviewWords',
+    'unanswerable',
+    'greetingWords',
+    'followUpWords',
+  ] as const) {
     lexicon[field].forEach((head, i) => {
       if (!heads.has(head)) {
         const shown = relative(process.cwd(), join(root, 'lexicon.json'));

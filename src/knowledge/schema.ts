@@ -76,5 +76,10 @@ export const lexiconSchema = z.strictObject({
    * also asks about something, it is that question that gets answered ("Hi! Tell me about the forum").
    */
   greetingWords: z.array(nonEmpty).default([]),
+  /**
+   * Synonym groups (named by their first member) that refer back to what was just answered ("he",
+   * "она", "他说"): such a question borrows the previous answer's names. They are not matched as topics.
+   */
+  followUpWords: z.array(nonEmpty).default([]),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;

@@ -17,7 +17,7 @@ export interface Term {
    */
   generic?: boolean;
   /** What a concept does in a question besides naming a topic (see the lexicon's questionWords and overviewWords). */
-  role?: 'question' | 'overview' | 'unanswerable' | 'greeting';
+  role?: 'question' | 'overview' | 'unanswerable' | 'greeting' | 'followUp';
   /** A concept that names a person, place, institution or event (its synonym group starts with a capital). */
   entity?: boolean;
   /**
@@ -102,6 +102,7 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
     ...lexicon.unanswerable.map((head) => [head, 'unanswerable'] as const),
     ...lexicon.greetingWords.map((head) => [head, 'greeting'] as const),
+    ...lexicon.followUpWords.map((head) => [head, 'followUp'] as const),
   ]);
   const groups = lexicon.synonyms.map((group) => ({
     members: group,

@@ -23,6 +23,18 @@ describe('follow-up questions', () => {
     expect(answered('where was the forum held?', 'agreements-overview')).toBe('forum-venue');
   });
 
+  it('leave alone a message that stands on its own and does not refer back', () => {
+    // Thanks after an answer about a speaker is thanks, not the speaker again.
+    expect(answered('thanks!', 'speaker-zhang-hanhui')).toBe('chitchat-thanks');
+    expect(answered('привет', 'speech-lyubimova')).toBe('chitchat-greeting');
+    expect(answered('какая цель у форума', 'speaker-alexeyeva')).toBe('forum-purpose');
+  });
+
+  it('borrow the names when the question refers back with a pronoun', () => {
+    expect(answered('а что он сказал?', 'speaker-zhang-hanhui')).toBe('speaker-zhang-hanhui');
+    expect(answered('她说了什么', 'speech-lyubimova')).toBe('speech-lyubimova');
+  });
+
   it('do not make an unrelated question answerable', () => {
     expect(answered('what is the price of bitcoin?', 'forum-date')).not.toMatch(/^forum|^speaker|^agreement/);
   });

@@ -13,6 +13,7 @@ const lexicon = {
   overviewWords: ['overview'],
   unanswerable: [],
   greetingWords: [],
+  followUpWords: [],
 };
 const { terms } = createTokenizer(lexicon);
 const texts = (text: string) => terms(text).map((t) => t.text);
