@@ -38,6 +38,7 @@ export const CONCEPT_PREFIX = '~';
 
 const WORD = /\p{Script=Han}+|\p{Script=Cyrillic}+|\p{Script=Latin}+|\p{N}+/gu;
 const HAN_RUN = /^\p{Script=Han}/u;
+const HAS_HAN = /\p{Script=Han}/u;
 const CYRILLIC_RUN = /^\p{Script=Cyrillic}/u;
 const LATIN_RUN = /^\p{Script=Latin}/u;
 
@@ -169,9 +170,10 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     return hanText ? { ...hanText, end } : null;
   }
 
-  function split(text: string, correct?: Corrector): Term[] {
+  /** The terms of a text already normalised (normalizeText). */
+  function split(normalized: string, correct?: Corrector): Term[] {
     const out: Term[] = [];
-    const words = Array.from(normalizeText(text).matchAll(WORD), ([word]) => word);
+    const words = Array.from(normalized.matchAll(WORD), ([word]) => word);
     for (let i = 0; i < words.length; i++) {
       const word = words[i] as string;
       const pinyin = pinyinRun(words, i, correct);
@@ -196,20 +198,17 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   const phrases: { seq: string[]; concept: string; entity: boolean; role?: Term['role'] }[] = [];
   // Members made only of stopwords ("tell me about", "для чего", "怎么回事") would vanish with them: they
   // are found in the normalised text instead, as whole words, and add their group's concept.
-  const stopPhrases: { pattern: RegExp; term: Term }[] = [];
+  const stopPhrases = new Map<string, Term>();
   for (const { members, term } of groups) {
     const { text: concept, entity, role } = term;
     for (const member of members) {
-      const seq = split(member).map((t) => t.text);
+      const seq = split(normalizeText(member)).map((t) => t.text);
       if (seq.length > 0) phrases.push({ seq, concept, entity, role });
-      else
-        stopPhrases.push({
-          pattern: stopPhrasePattern(member),
-          term,
-        });
+      else stopPhrases.set(normalizeText(member).trim().split(/\s+/).join(' '), term);
     }
   }
   phrases.sort((a, b) => b.seq.length - a.seq.length);
+  const stopPattern = stopPhrasePattern([...stopPhrases.keys()]);
   const byFirst = new Map<string, typeof phrases>();
   for (const p of phrases) {
     const first = p.seq[0] as string;
@@ -278,9 +277,10 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
     return out;
   }
 
-  function pieces(text: string): { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] {
+  /** The pieces of a text already normalised (normalizeText). */
+  function pieces(normalized: string): { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] {
     const out: { piece: string; kind: 'word' | 'han'; straddles?: boolean }[] = [];
-    for (const [word] of normalizeText(text).matchAll(WORD)) {
+    for (const [word] of normalized.matchAll(WORD)) {
       if (HAN_RUN.test(word))
         for (const { piece, straddles } of hanPieces(word, stop.zh))
           out.push({ piece, kind: 'han', straddles });
@@ -291,18 +291,23 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
 
   return {
     terms(text, correct) {
-      const terms = fold(split(text, correct));
       const normalized = normalizeText(text);
+      const terms = fold(split(normalized, correct));
       const have = new Set(terms.map((t) => t.text));
       const add = (term: Term) => {
         if (have.has(term.text)) return;
         have.add(term.text);
         terms.push({ ...term });
       };
-      for (const { pattern, term } of stopPhrases) if (pattern.test(normalized)) add(term);
+      if (stopPattern) {
+        for (const [found] of normalized.matchAll(stopPattern)) {
+          const term = stopPhrases.get(found.split(/\s+/).join(' '));
+          if (term) add(term);
+        }
+      }
       // Only where the bigrams could not have found the member: some bigram of it is not in the text's.
       let bigrams: Set<string> | undefined;
-      for (let i = 0; i < normalized.length; ) {
+      for (let i = HAS_HAN.test(normalized) ? 0 : normalized.length; i < normalized.length; ) {
         const hit = hanMembers.get(normalized[i] as string)?.find((m) => normalized.startsWith(m.text, i));
         if (hit) {
           bigrams ??= new Set(pieces(normalized).map((p) => p.piece));
@@ -313,23 +318,29 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
       }
       return terms;
     },
-    pieces,
+    pieces: (text) => pieces(normalizeText(text)),
     isStopword: (word, lang) => stop[lang].has(word),
     isAnyStopword: (word) => stop.en.has(word) || stop.ru.has(word) || stop.zh.has(word),
     phrases: lexicon.synonyms.flat(),
   };
 }
 
-/** A phrase of stopwords as a pattern over normalised text: Chinese anywhere, other words whole. */
-function stopPhrasePattern(member: string): RegExp {
-  const words = normalizeText(member)
-    .trim()
-    .split(/\s+/)
-    .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
-  const body = words.join('\\s+');
-  return HAN_RUN.test(member)
-    ? new RegExp(body, 'u')
-    : new RegExp(`(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`, 'u');
+/**
+ * One pattern finding any of the phrases (normalised, words separated by one space) in normalised text:
+ * Chinese anywhere, other words whole; the longest phrase wins where several start at one place.
+ */
+function stopPhrasePattern(phrases: readonly string[]): RegExp | undefined {
+  if (phrases.length === 0) return undefined;
+  const alternatives = [...phrases]
+    .sort((a, b) => b.length - a.length)
+    .map((phrase) => {
+      const body = phrase
+        .split(' ')
+        .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        .join('\\s+');
+      return HAN_RUN.test(phrase) ? body : `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
+    });
+  return new RegExp(alternatives.join('|'), 'gu');
 }
 
 /**
