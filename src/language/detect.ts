@@ -49,8 +49,8 @@ export const DEFAULT_DETECT_WEIGHTS: DetectWeights = {
  * the names are borrowed, the grammar is not); letters and characters by script break ties and decide
  * keyword-only questions; next to Chinese or Russian text, Latin words are names and do not count
  * unless they bring more English function words than the rest brings of its own; Latin text with more
- * Russian function words ("kto", "gde", "na") than English ones is Russian typed in Latin letters. Null
- * when the text has no letters at all.
+ * common Russian words ("kto", "gde", "na") or common Chinese words in pinyin ("shenme", "shihou") than
+ * English ones is Russian or Chinese typed in Latin letters. Null when the text has no letters at all.
  */
 export function detectLanguage(
   text: string,

@@ -39,24 +39,21 @@ const KEYBOARD_ROWS = [
   ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'],
   ['йцукенгшщзхъ', 'фывапролджэ', 'ячсмитьбю'],
 ];
-const NEIGHBOURS = new Set<string>();
+const cp = (c: string) => c.codePointAt(0) as number;
+/** Pairs of touching keys, both ways round, as one number per pair. */
+const NEIGHBOUR_CODES = new Set<number>();
 for (const rows of KEYBOARD_ROWS) {
   rows.forEach((row, r) => {
     const above = rows[r - 1];
     [...row].forEach((key, i) => {
-      const touching = [row[i - 1], row[i + 1], above?.[i], above?.[i + 1]];
-      for (const other of touching) {
+      for (const other of [row[i - 1], row[i + 1], above?.[i], above?.[i + 1]]) {
         if (!other) continue;
-        NEIGHBOURS.add(`${key}${other}`);
-        NEIGHBOURS.add(`${other}${key}`);
+        NEIGHBOUR_CODES.add(cp(key) * 0x110000 + cp(other));
+        NEIGHBOUR_CODES.add(cp(other) * 0x110000 + cp(key));
       }
     });
   });
 }
-const cp = (c: string) => c.codePointAt(0) as number;
-const NEIGHBOUR_CODES = new Set(
-  [...NEIGHBOURS].map((pair) => cp(pair) * 0x110000 + cp([...pair][1] as string)),
-);
 const neighbours = (a: number, b: number) => NEIGHBOUR_CODES.has(a * 0x110000 + b);
 
 /** Longest pinyin syllable ("zhuang"). */

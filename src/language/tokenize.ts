@@ -27,12 +27,6 @@ export interface Term {
   straddles?: boolean;
 }
 
-/**
- * Corrects a piece of the question the knowledge base does not spell: a normalised Latin or Cyrillic
- * surface word (before stemming), or a Chinese bigram. Null leaves it as it is.
- */
-export type { Corrector };
-
 /** Prefix of concept terms, which stand for a whole synonym group. */
 export const CONCEPT_PREFIX = '~';
 
