@@ -63,7 +63,9 @@ describeWithRedis('redis: outages, keys and the curators’ CLI', () => {
     for (const call of [store.getLang(1), store.setLang(1, 'en'), store.claimUpdate(1), store.ping()]) {
       const { ms, unavailable } = await timed(call);
       expect(unavailable).toBe(true);
-      expect(ms).toBeLessThan(2000);
+      // Rejected instead of queued until Redis returns (which it does not, within this loop). The bound
+      // is loose on purpose: it tells "fails" from "waits", it does not measure speed.
+      expect(ms).toBeLessThan(5000);
     }
 
     await server.resume();
