@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type CheckReport, checkKnowledge, DEFAULT_ARTICLE_PATH } from '../../src/cli/kb-check.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'tests', 'fixtures', 'knowledge');
@@ -74,10 +74,7 @@ describe('kb:check (the built CLI)', () => {
 });
 
 describe('kb:check lint rules', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const tempDir = tempDirs('kb-check-');
 
   /** The parts of an entry file these tests change. */
   interface EntryJson {
@@ -87,8 +84,7 @@ describe('kb:check lint rules', () => {
 
   /** A copy of the clean fixture with one entry changed. */
   function withEntry(id: string, mutate: (entry: EntryJson) => void): string {
-    const dir = mkdtempSync(join(tmpdir(), 'kb-check-'));
-    dirs.push(dir);
+    const dir = tempDir();
     cpSync(join(fixtures, 'clean'), dir, { recursive: true });
     const file = join(dir, 'entries', `${id}.json`);
     const entry = JSON.parse(readFileSync(file, 'utf8')) as EntryJson;

@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { groupUnanswered, sortVotes, type UnansweredReport } from '../../src/cli/kb-unanswered.js';
 import { createSqliteStore, DEFAULT_DATABASE_FILE } from '../../src/store/sqlite.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // The built CLI, exactly what `npm run kb:unanswered` runs (npm test builds before running vitest).
@@ -16,15 +16,7 @@ const kbUnanswered = (args: string[], env: Record<string, string> = {}) =>
     env: { ...process.env, DATA_DIR: '', STORE_URL: '', ...env },
   });
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'unanswered-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('unanswered-');
 
 const T0 = Date.UTC(2025, 7, 20, 9, 30);
 const MINUTE = 60_000;

@@ -1,9 +1,9 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_KNOWLEDGE_DIR, KnowledgeError, loadKnowledge } from '../../src/knowledge/load.js';
 import { LANGS } from '../../src/knowledge/schema.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
 const article = readFileSync(new URL('../../../shared/source/article.txt', import.meta.url), 'utf8');
 
@@ -50,15 +50,11 @@ describe('the shipped knowledge base', () => {
 });
 
 describe('a bad knowledge file', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-  });
+  const tempDir = tempDirs('kb-');
 
   /** A copy of the shipped knowledge base with one file replaced by a mutation of it. */
   function withMutation(file: string, mutate: (json: Record<string, unknown>) => unknown): string {
-    const dir = mkdtempSync(join(tmpdir(), 'kb-'));
-    dirs.push(dir);
+    const dir = tempDir();
     cpSync(DEFAULT_KNOWLEDGE_DIR, dir, { recursive: true });
     const path = join(dir, file);
     writeFileSync(path, JSON.stringify(mutate(JSON.parse(readFileSync(path, 'utf8')))));

@@ -1,8 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { clampText, type UnansweredQuestion } from '../../src/store/feedback.js';
 import {
   createSqlitePreferenceStore,
@@ -10,16 +9,9 @@ import {
   DEFAULT_DATABASE_FILE,
   openSqliteFeedbackReader,
 } from '../../src/store/sqlite.js';
+import { tempDirs } from '../support/temp-dirs.js';
 
-const dirs: string[] = [];
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'feedback-'));
-  dirs.push(dir);
-  return dir;
-}
-afterEach(() => {
-  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-});
+const tempDir = tempDirs('feedback-');
 
 const question = (text: string, at: number, extra: Partial<UnansweredQuestion> = {}): UnansweredQuestion => ({
   text,
