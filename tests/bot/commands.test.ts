@@ -1,19 +1,11 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { BOT_COMMANDS, registerCommands } from '../../src/bot/commands.js';
+import { capturedLogger } from '../support/logger.js';
 import { i18n, tr } from './helpers.js';
 
+// pino's default level, as the command registration logs at info and above.
 function memoryLogger() {
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = capturedLogger('info');
   return { logger, logs };
 }
 

@@ -1,5 +1,3 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { type Telegraf, Telegram, TelegramError } from 'telegraf';
 import type { InlineKeyboardMarkup, Update, UserFromGetMe } from 'telegraf/types';
 import type { BotContext, BotDeps } from '../../src/bot/context.js';
@@ -10,6 +8,8 @@ import { createI18n } from '../../src/i18n.js';
 import { type KnowledgeBase, loadKnowledge } from '../../src/knowledge/load.js';
 import { createMemoryFeedbackStore, type FeedbackStore } from '../../src/store/feedback.js';
 import { createMemoryPreferenceStore, type PreferenceStore } from '../../src/store/preferences.js';
+import { capturedLogger } from '../support/logger.js';
+import { visibleText } from '../support/telegram.js';
 
 export const BOT_INFO: UserFromGetMe = {
   id: 777000111,
@@ -51,15 +51,7 @@ export interface SeenMessage {
   payload: Record<string, unknown>;
 }
 
-/** What Telegram shows for an HTML message: tags removed, entities decoded. */
-export function visibleText(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&amp;/g, '&');
-}
+export { visibleText };
 
 /**
  * Checks HTML the way Telegram's parser would reject it: only supported tags, properly nested and
@@ -128,16 +120,7 @@ export function createHarness(options: HarnessOptions = {}) {
   const feedback = options.feedback ?? createMemoryFeedbackStore();
   const failing = new Set(options.failing ?? []);
   const calls: ApiCall[] = [];
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = capturedLogger();
   let messageId = 1000;
 
   const bot: Telegraf<BotContext> = createBot({

@@ -1,6 +1,4 @@
-import { Writable } from 'node:stream';
 import fc from 'fast-check';
-import { pino } from 'pino';
 import { TelegramError } from 'telegraf';
 import { describe, expect, it } from 'vitest';
 import { htmlToPlain } from '../../src/bot/html.js';
@@ -11,21 +9,9 @@ import {
   type OutboundOptions,
 } from '../../src/bot/outbound.js';
 import { checkProperty, PROPERTY_TIMEOUT_MS } from '../reliability/figures.js';
+import { capturedLogger } from '../support/logger.js';
 
-/** A logger that keeps its lines. */
-function captured() {
-  const lines: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        lines.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
-  return { logger, lines };
-}
+const captured = () => capturedLogger();
 
 interface Sent {
   method: string;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 // The package's default export is typed for ESM interop; the class itself is a named CJS export.
 import { TelegramServer } from 'telegram-test-api/lib/telegramServer.js';
+import { visibleText } from '../support/telegram.js';
 
 /** The repository root (tests/e2e/../..). */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -243,16 +244,7 @@ function toBotMessage(messageId: number, message: Record<string, unknown>): BotM
   return { messageId, html, text: visibleText(html), buttons };
 }
 
-/** What Telegram shows for an HTML message: tags removed, entities decoded. */
-export function visibleText(html: string): string {
-  return html
-    .replace(/<[^>]+>/g, '')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n)))
-    .replace(/&amp;/g, '&');
-}
+export { visibleText };
 
 /** A running bot process (the real src/main.ts) with its output. */
 export class BotProcess {

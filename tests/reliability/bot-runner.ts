@@ -1,26 +1,16 @@
-import { Writable } from 'node:stream';
-import { pino } from 'pino';
 import { type RunOptions, runBot } from '../../src/bot/run.js';
 import { createConfig } from '../../src/config.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Lang } from '../../src/engine/types.js';
 import { loadKnowledge } from '../../src/knowledge/load.js';
+import { capturedLogger } from '../support/logger.js';
 import type { FakeBotApi } from './fake-bot-api.js';
 
 export const TOKEN = '777111:reliability-SECRET-token';
 
 /** The bot as runBot runs it in production, in this process, against a fake Bot API; stopped on demand. */
 export async function startBot(api: FakeBotApi, dataDir: string, options: Partial<RunOptions> = {}) {
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino(
-    { level: 'debug' },
-    new Writable({
-      write(chunk: Buffer, _enc, done) {
-        logs.push(JSON.parse(chunk.toString('utf8')) as Record<string, unknown>);
-        done();
-      },
-    }),
-  );
+  const { logger, lines: logs } = capturedLogger();
   const controller = new AbortController();
   const config = createConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir });
   const done = runBot(config, { logger, signals: [], signal: controller.signal, ...options });
