@@ -2,7 +2,15 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { type Entry, entrySchema, type Lexicon, lexiconSchema, type Topic, topicsSchema } from './schema.js';
+import {
+  type Entry,
+  entrySchema,
+  LEXICON_ROLES,
+  type Lexicon,
+  lexiconSchema,
+  type Topic,
+  topicsSchema,
+} from './schema.js';
 
 /** The shipped knowledge base folder (knowledge/ at the repository root). */
 export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge', import.meta.url));
@@ -82,13 +90,7 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBas
   const lexicon = parseFile(join(root, 'lexicon.json'), lexiconSchema);
   const topicIds = new Set(topics.map((t) => t.id));
   const heads = new Set(lexicon.synonyms.map((group) => group[0]));
-  for (const field of [
-    'questionWords',
-    'overviewWords',
-    'unanswerable',
-    'greetingWords',
-    'followUpWords',
-  ] as const) {
+  for (const field of Object.keys(LEXICON_ROLES) as (keyof typeof LEXICON_ROLES)[]) {
     lexicon[field].forEach((head, i) => {
       if (!heads.has(head)) {
         const shown = relative(process.cwd(), join(root, 'lexicon.json'));

@@ -83,3 +83,13 @@ export const lexiconSchema = z.strictObject({
   followUpWords: z.array(nonEmpty).default([]),
 });
 export type Lexicon = z.infer<typeof lexiconSchema>;
+
+/** The lexicon's lists of role groups, and the role each gives its groups' concepts in a question. */
+export const LEXICON_ROLES = {
+  questionWords: 'question',
+  overviewWords: 'overview',
+  unanswerable: 'unanswerable',
+  greetingWords: 'greeting',
+  followUpWords: 'followUp',
+} as const;
+export type LexiconRole = (typeof LEXICON_ROLES)[keyof typeof LEXICON_ROLES];

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { stemmer as stemEnglish } from '@orama/stemmers/english';
 import { stemmer as stemRussian } from '@orama/stemmers/russian';
-import type { Lang, Lexicon } from '../knowledge/schema.js';
+import { type Lang, LEXICON_ROLES, type Lexicon, type LexiconRole } from '../knowledge/schema.js';
 import { normalizeText } from './normalize.js';
 import type { Corrector } from './spelling.js';
 
@@ -17,7 +17,7 @@ export interface Term {
    */
   generic?: boolean;
   /** What a concept does in a question besides naming a topic (see the lexicon's questionWords and overviewWords). */
-  role?: 'question' | 'overview' | 'unanswerable' | 'greeting' | 'followUp';
+  role?: LexiconRole;
   /** A concept that names a person, place, institution or event (its synonym group starts with a capital). */
   entity?: boolean;
   /**
@@ -92,13 +92,11 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   };
 
   // What each synonym group stands for: one concept, a name or not, and its role in a question.
-  const roles = new Map<string, Term['role']>([
-    ...lexicon.questionWords.map((head) => [head, 'question'] as const),
-    ...lexicon.overviewWords.map((head) => [head, 'overview'] as const),
-    ...lexicon.unanswerable.map((head) => [head, 'unanswerable'] as const),
-    ...lexicon.greetingWords.map((head) => [head, 'greeting'] as const),
-    ...lexicon.followUpWords.map((head) => [head, 'followUp'] as const),
-  ]);
+  const roles = new Map<string, LexiconRole>(
+    Object.entries(LEXICON_ROLES).flatMap(([field, role]) =>
+      lexicon[field as keyof typeof LEXICON_ROLES].map((head) => [head, role] as const),
+    ),
+  );
   const groups = lexicon.synonyms.map((group) => ({
     members: group,
     term: {
