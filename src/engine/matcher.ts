@@ -168,12 +168,16 @@ export function createMatcher(
       const sumWeight = (list: QueryTerm[]) => list.reduce((sum, t) => sum + t.weight, 0);
       const facts = sumWeight(asked.filter((t) => t.known && factual.has(t.text)));
       // A greeting always does, however short the question after it ("привет, расскажи про форум").
+      // With nothing but small talk known, the words the knowledge base does not know say what the thanks
+      // or greeting is for ("thanks for the detailed explanation"), not another question: they count less.
       const talk =
         facts > sumWeight(asked.filter(smallTalk))
           ? asked.filter((t) => !smallTalk(t))
           : facts > 0
             ? asked.filter((t) => t.role !== 'greeting')
-            : asked;
+            : asked.some(smallTalk)
+              ? asked.map((t) => (t.known ? t : { ...t, weight: t.weight * options.smallTalkUnknownShare }))
+              : asked;
       // "List of speakers", "the forum in a nutshell": a request for an overview entry, not a topic.
       const wantsOverview =
         talk.some((t) => t.role === 'overview') && talk.some((t) => t.role !== 'overview');

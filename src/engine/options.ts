@@ -32,6 +32,8 @@ export interface MatcherOptions extends SpellingOptions {
   straddleWeight: number;
   /** An unknown word that is common in the language ("thing", "一共") weighs this share of an unknown one. */
   genericWeight: number;
+  /** When a question's only known words are small talk ("thanks", "hi"), its unknown words weigh this share. */
+  smallTalkUnknownShare: number;
   /** Names (entity concepts) set the scene more than they pick the entry: their weight is multiplied by this. */
   entityWeight: number;
   /** Bonus of overview entries when the question asks for a list or a summary (lexicon overviewWords). */
@@ -67,6 +69,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   unknownHanWeight: 0.5,
   straddleWeight: 0.5,
   genericWeight: 0.5,
+  smallTalkUnknownShare: 0.5,
   entityWeight: 0.8,
   contextFactor: 0.6,
   overviewIntentBonus: 0.15,

@@ -69,6 +69,18 @@ describe('a greeting before a question', () => {
   });
 });
 
+describe('thanks for something the knowledge base has no word for', () => {
+  it('is thanks', () => {
+    expect(answered('thank you so much for the detailed explanation')).toBe('chitchat-thanks');
+    expect(answered('спасибо большое за подробное объяснение')).toBe('chitchat-thanks');
+    expect(answered('谢谢你的耐心解释')).toBe('chitchat-thanks');
+  });
+
+  it('while the same unknown words without thanks are still not answered', () => {
+    expect(answered('the detailed explanation')).toBe('notFound');
+  });
+});
+
 describe('questions typed in another script', () => {
   it('reads Russian typed in Latin letters', () => {
     expect(answered('kto vystupal na forume')).toBe('speakers-overview');
