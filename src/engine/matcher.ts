@@ -1,7 +1,15 @@
 import type { Entry } from '../knowledge/schema.js';
-import { createCorrector } from '../language/spelling.js';
+import { normalizeText } from '../language/normalize.js';
+import { createCorrector, type HanQuestion, hanQuestion, oneHanSlipApart } from '../language/spelling.js';
 import type { Term, Tokenizer } from '../language/tokenize.js';
 import type { MatcherOptions } from './options.js';
+
+/** The characters of a text written only in Chinese (punctuation aside), if it has at least `min`. */
+function hanChars(text: string, min: number): string[] | undefined {
+  const chars = [...normalizeText(text).replace(/[^\p{L}\p{N}]/gu, '')];
+  return chars.length >= min && chars.every((c) => HAN.test(c)) ? chars : undefined;
+}
+const HAN = /\p{Script=Han}/u;
 
 /** One entry's confidence for a query. */
 export interface Ranked {
@@ -71,6 +79,9 @@ export function createMatcher(
   const correct = createCorrector(vocabulary, options, tokenizer.isAnyStopword, words);
 
   const docs: Doc[] = [];
+  // Chinese questions by length in characters, for telling a question typed with one slip (see
+  // oneHanSlipApart): the bigrams of 什么时开幕 or 论坛的木的是什么 miss what the question plainly is.
+  const hanQuestions = new Map<number, { doc: number; question: HanQuestion }[]>();
   const docTerms: string[][] = [];
   const postings = new Map<string, number[]>();
   const entryFreq = new Map<string, number>();
@@ -89,6 +100,12 @@ export function createMatcher(
       if (terms.length === 0) continue;
       const d = docs.length;
       docs.push({ entry: e, weight: 0 });
+      const chars = hanChars(text, options.hanSlipMinLength);
+      if (chars) {
+        const list = hanQuestions.get(chars.length) ?? [];
+        list.push({ doc: d, question: hanQuestion(chars) });
+        hanQuestions.set(chars.length, list);
+      }
       docTerms.push(terms);
       for (const t of terms) {
         seen.add(t);
@@ -228,6 +245,20 @@ export function createMatcher(
         matchedQuery[d] = 0;
         matchedDoc[d] = 0;
         docTouched[d] = 0;
+      }
+
+      // A known question typed with one slip matches as a corrected typo does (editFactor).
+      const typed = hanChars(text, options.hanSlipMinLength);
+      for (const length of typed ? [typed.length, typed.length + 1] : []) {
+        for (const { doc, question } of hanQuestions.get(length) ?? []) {
+          if (!oneHanSlipApart(typed as string[], question)) continue;
+          const e = docEntry[doc] as number;
+          if (entryTouched[e] === 0) {
+            entryTouched[e] = 1;
+            touchedEntries[entryCount++] = e;
+          }
+          if (options.editFactor > (bestDoc[e] as number)) bestDoc[e] = options.editFactor;
+        }
       }
 
       const ranked: Ranked[] = [];

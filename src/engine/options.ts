@@ -42,6 +42,8 @@ export interface MatcherOptions extends SpellingOptions {
   contextFactor: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
   overviewBonus: number;
+  /** Chinese questions of at least this many characters may be a known question typed with one slip. */
+  hanSlipMinLength: number;
   /** Characters of a question that are read; the rest is cut before matching. */
   maxQueryLength: number;
 }
@@ -74,5 +76,6 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   contextFactor: 0.6,
   overviewIntentBonus: 0.15,
   overviewBonus: 0.01,
+  hanSlipMinLength: 5,
   maxQueryLength: 1000,
 });

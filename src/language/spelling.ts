@@ -254,6 +254,49 @@ export function createCorrector(
   return correct;
 }
 
+/** A known Chinese question as oneHanSlipApart reads it. */
+export interface HanQuestion {
+  chars: readonly string[];
+  /** Per character: whether it lies in a word of three or more characters (什么时候, not 首图). */
+  inLongWord: readonly boolean[];
+}
+
+/** Reads a known Chinese question (its characters only, no punctuation) for oneHanSlipApart. */
+export function hanQuestion(chars: readonly string[]): HanQuestion {
+  const inLongWord: boolean[] = [];
+  for (const { segment } of hanSegmenter.segment(chars.join(''))) {
+    const length = [...segment].length;
+    for (let k = 0; k < length; k++) inLongWord.push(length >= 3);
+  }
+  return { chars, inLongWord };
+}
+const hanSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+/**
+ * Whether Chinese text is a known question typed with one slip that keeps its meaning: a character left
+ * out of a long word, which stays recognisable (什么时开幕 for 什么时候开幕), or one character typed by its
+ * sound (论坛的木的 for 论坛的目的). A short word missing a character is another word (首图 -> 首), and a
+ * character changed for another sound (三届/四届, 开幕/闭幕) or added makes a different question.
+ */
+export function oneHanSlipApart(
+  typed: readonly string[],
+  { chars: known, inLongWord }: HanQuestion,
+): boolean {
+  if (known.length === typed.length + 1) {
+    let i = 0;
+    while (i < typed.length && typed[i] === known[i]) i++;
+    if (!inLongWord[i]) return false;
+    for (let k = i; k < typed.length; k++) if (typed[k] !== known[k + 1]) return false;
+    return true;
+  }
+  if (known.length !== typed.length) return false;
+  const differ = typed.flatMap((c, k) => (c === known[k] ? [] : [k]));
+  if (differ.length !== 1) return false;
+  const k = differ[0] as number;
+  const sounds = new Set(readings(typed[k] as string));
+  return readings(known[k] as string).some((r) => sounds.has(r));
+}
+
 /** A word as the edit distance reads it: code points, and what inserting or deleting each one costs. */
 interface Spelt {
   cps: number[];

@@ -81,6 +81,13 @@ describe('thanks for something the knowledge base has no word for', () => {
   });
 });
 
+describe('a known Chinese question typed with one slip', () => {
+  it('is that question', () => {
+    expect(answered('手都图书馆签的协议是什么')).toBe('agreement-far-eastern-capital');
+    expect(answered('中俄问化年是怎么来的')).toBe('culture-year');
+  });
+});
+
 describe('questions typed in another script', () => {
   it('reads Russian typed in Latin letters', () => {
     expect(answered('kto vystupal na forume')).toBe('speakers-overview');

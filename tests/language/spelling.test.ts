@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MATCHER_OPTIONS } from '../../src/engine/options.js';
-import { boundedEditDistance, createCorrector } from '../../src/language/spelling.js';
+import {
+  boundedEditDistance,
+  createCorrector,
+  hanQuestion,
+  oneHanSlipApart,
+} from '../../src/language/spelling.js';
 import { latinToCyrillic } from '../../src/language/translit.js';
 
 const cps = (word: string) => [...word].map((c) => c.codePointAt(0) as number);
@@ -114,5 +119,22 @@ describe('homophone typos in Chinese', () => {
   it('knows the other readings of common polyphones (长 is also zhang)', () => {
     expect(correct('部张', 'han')?.text).toBe('部长');
     expect(correct.pinyin?.(['buzhang'])?.text).toBe('部长');
+  });
+});
+
+describe('a known Chinese question typed with one slip', () => {
+  const known = hanQuestion([...'中俄文化年从什么时候开始']);
+  const slip = (typed: string) => oneHanSlipApart([...typed], known);
+
+  it('is one character typed by its sound, or one left out of a long word', () => {
+    expect(slip('中俄问化年从什么时候开始')).toBe(true);
+    expect(slip('中俄文化年从什么时开始')).toBe(true);
+  });
+
+  it('is not a character changed for another sound, one added, or one missing from a short word', () => {
+    expect(slip('中俄文化年从什么时候结束')).toBe(false);
+    expect(slip('中俄文化年从什么时候开始的')).toBe(false);
+    expect(slip('中文化年从什么时候开始')).toBe(false);
+    expect(slip('中俄文化年从什么时候开始')).toBe(false);
   });
 });
