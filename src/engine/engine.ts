@@ -1,6 +1,6 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
-import { detectLanguage } from '../language/detect.js';
+import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
 import { createTokenizer } from '../language/tokenize.js';
 import { createMatcher, type Ranked } from './matcher.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
@@ -16,7 +16,12 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
   const matcher = createMatcher(kb.entries, tokenizer, options);
 
   const detect = (text: string) =>
-    detectLanguage(text.slice(0, options.maxQueryLength), tokenizer.isStopword);
+    detectLanguage(
+      text.slice(0, options.maxQueryLength),
+      tokenizer.isStopword,
+      DEFAULT_DETECT_WEIGHTS,
+      matcher.readsAs,
+    );
   const ref = (r: Ranked, lang: Lang): EntryRef => ({
     id: r.entry.id,
     title: r.entry.i18n[lang].title,

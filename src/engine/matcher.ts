@@ -10,6 +10,7 @@ function hanChars(text: string, min: number): string[] | undefined {
   return chars.length >= min && chars.every((c) => HAN.test(c)) ? chars : undefined;
 }
 const HAN = /\p{Script=Han}/u;
+const CYRILLIC = /^\p{Script=Cyrillic}/u;
 
 /** One entry's confidence for a query. */
 export interface Ranked {
@@ -48,6 +49,11 @@ export interface Matcher {
    * that entry's names, for follow-ups like "and what did he say?".
    */
   rank(text: string, context?: string): { ranked: Ranked[]; terms: QueryTerm[]; refersBack: boolean };
+  /**
+   * What a lower-case Latin word the knowledge base does not spell reads as: Chinese pinyin ("luntan"),
+   * a Russian word of the knowledge base in Latin letters ("podpisali"), or neither (null).
+   */
+  readsAs(word: string): 'zh' | 'ru' | null;
 }
 
 /**
@@ -169,6 +175,12 @@ export function createMatcher(
   let stamp = 0;
 
   return {
+    readsAs(word) {
+      if (vocabulary.has(word) || !/^[a-z]+$/.test(word)) return null;
+      if (correct.isPinyin?.(word)) return 'zh';
+      const fixed = correct(word, 'word');
+      return fixed && CYRILLIC.test(fixed.text) ? 'ru' : null;
+    },
     rank(text, context) {
       const all = queryTerms(text);
       // "he", "она", "他说" only say that the question is about what was said before.

@@ -56,6 +56,11 @@ export function detectLanguage(
   text: string,
   isStopword: (word: string, lang: Lang) => boolean,
   weights: DetectWeights = DEFAULT_DETECT_WEIGHTS,
+  /**
+   * What a Latin word that is not a common English word reads as, by the knowledge base: pinyin
+   * ("luntan", "shuole") or a Russian word in Latin letters ("podpisali", "soglasheniya").
+   */
+  readsAs?: (word: string) => 'zh' | 'ru' | null,
 ): Lang | null {
   const normalized = normalizeText(text);
   const letters: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
@@ -68,6 +73,7 @@ export function detectLanguage(
   // has its grammar in Latin words.
   // Counted on the broad lists of common words, in every language alike: "kto", "gde" are not stopwords.
   const romanised: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
+  const read = { zh: 0, ru: 0 };
   let latinLetters = 0;
   for (const [word] of normalized.matchAll(WORDS)) {
     const lang: Lang = CYRILLIC.test(word) ? 'ru' : 'en';
@@ -78,8 +84,19 @@ export function detectLanguage(
       if (COMMON.en.has(word)) romanised.en += 1;
       const cyrillic = latinToCyrillic(word);
       if (cyrillic && COMMON.ru.has(cyrillic)) romanised.ru += 1;
-      if (isCommonPinyin(word)) romanised.zh += 1;
+      else if (isCommonPinyin(word)) romanised.zh += 1;
+      else if (!COMMON.en.has(word)) {
+        const reading = readsAs?.(word);
+        if (reading) read[reading] += 1;
+      }
     }
+  }
+  // Words the knowledge base reads as Russian or pinyin are names or quotes inside English grammar
+  // ("God kultury Rossii — when did it start?") or beside Chinese and Russian text; on their own they
+  // are the question ("kakie soglasheniya podpisali", "luntan zai nar").
+  if (functionWords.en === 0 && letters.zh === 0 && letters.ru === 0) {
+    romanised.ru += read.ru;
+    romanised.zh += read.zh;
   }
   for (const lang of ['ru', 'zh'] as const) {
     if (romanised[lang] >= ROMANISED_MIN_WORDS && romanised[lang] > romanised.en) {

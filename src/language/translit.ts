@@ -25,6 +25,10 @@ const DIGRAPHS: readonly (readonly [string, string])[] = [
   ['jo', 'е'],
   ['ye', 'е'],
   ['je', 'е'],
+  // "iya", "iye", "iyu" are ия, ие, ию ("soglasheniya"); "iy" alone is ий ("Sergiy", "novyi").
+  ['iya', 'ия'],
+  ['iye', 'ие'],
+  ['iyu', 'ию'],
   ['iy', 'ий'],
   ['yi', 'ый'],
 ];

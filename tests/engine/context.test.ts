@@ -98,6 +98,17 @@ describe('questions typed in another script', () => {
     expect(answered('zhong e tushuguan luntan shenme shihou kaimu')).toBe('forum-date');
     expect(engine.ask('zhong e tushuguan luntan shenme shihou kaimu').lang).toBe('zh');
   });
+
+  it('replies in the language typed in Latin letters, told by the words the knowledge base reads', () => {
+    // Few common grammar words here: "soglasheniya", "podpisany", "shuole" are known only as Russian
+    // or Chinese words of the knowledge base.
+    expect(engine.ask('kakie soglasheniya byli podpisany').lang).toBe('ru');
+    expect(engine.ask('zhang dashi shuole shenme').lang).toBe('zh');
+    // Names and quoted titles inside English, or beside Chinese, do not change the language.
+    expect(engine.ask('Zhang Hanhui speech').lang).toBe('en');
+    expect(engine.ask('when did God kultury Rossii i Kitaya start?').lang).toBe('en');
+    expect(engine.ask('Dalnevostochnaya biblioteka 和首图签了啥').lang).toBe('zh');
+  });
 });
 
 describe('phrases made only of common words', () => {

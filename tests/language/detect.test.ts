@@ -27,6 +27,13 @@ describe('detectLanguage', () => {
     expect(detect(text)).toBe(lang);
   });
 
+  it('counts Latin words the caller reads as Russian or pinyin only in Latin text without English grammar', () => {
+    const readsAs = (word: string) => (word === 'podpisany' || word === 'soglasheniya' ? 'ru' : null);
+    expect(detectLanguage('soglasheniya podpisany', isStopword, undefined, readsAs)).toBe('ru');
+    expect(detectLanguage('were the soglasheniya podpisany?', isStopword, undefined, readsAs)).toBe('en');
+    expect(detectLanguage('soglasheniya podpisany 了吗', isStopword, undefined, readsAs)).toBe('zh');
+  });
+
   it('is null when there is nothing to tell by', () => {
     for (const text of ['', '   ', '???', '2025', '🙂👍']) expect(detect(text)).toBeNull();
   });

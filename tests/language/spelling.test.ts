@@ -97,6 +97,9 @@ describe('latinToCyrillic', () => {
     expect(latinToCyrillic('sergey')).toBe('сергей');
     expect(latinToCyrillic('biblioteka')).toBe('библиотека');
     expect(latinToCyrillic('yaroslavl')).toBe('ярославл');
+    expect(latinToCyrillic('soglasheniya')).toBe('соглашения');
+    expect(latinToCyrillic('soglasheniye')).toBe('соглашение');
+    expect(latinToCyrillic('novyi')).toBe('новый');
   });
 
   it('declines words that are not plain Latin letters', () => {
