@@ -95,10 +95,20 @@ export function createMatcher(
   const factual = new Set<string>();
   // The names (entity concepts) each entry's questions use, by entry id: what a follow-up borrows.
   const namesOf = new Map<string, Set<string>>();
+  // The names each entry talks about anywhere, its answers included, by entry index.
+  const mentions: Set<string>[] = [];
   entries.forEach((entry, e) => {
     const seen = new Set<string>();
     const names = new Set<string>();
     namesOf.set(entry.id, names);
+    mentions[e] = new Set(
+      Object.values(entry.i18n).flatMap((side) =>
+        tokenizer
+          .terms(side.answer)
+          .filter((t) => t.entity)
+          .map((t) => t.text),
+      ),
+    );
     for (const text of texts(entry)) {
       const tokens = tokenizer.terms(text).filter((t) => t.role !== 'followUp');
       for (const t of tokens) if (t.entity) names.add(t.text);
@@ -120,6 +130,7 @@ export function createMatcher(
         else postings.set(t, [d]);
       }
     }
+    for (const name of names) mentions[e]?.add(name);
     for (const t of seen) {
       entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
       if (entry.kind !== 'chitchat') factual.add(t);
@@ -275,6 +286,7 @@ export function createMatcher(
 
       const ranked: Ranked[] = [];
       const b = options.bestQuestionWeight;
+      const names = terms.flatMap((t) => (t.entity && t.known ? [t.text] : []));
       for (let i = 0; i < entryCount; i++) {
         const e = touchedEntries[i] as number;
         const entry = entries[e] as Entry;
@@ -285,7 +297,14 @@ export function createMatcher(
             ? options.overviewBonus + (wantsOverview ? options.overviewIntentBonus : 0)
             : 0);
         const askCoverage = askTotal === 0 ? 1 : (entryAskCover[e] as number) / askTotal;
-        ranked.push({ entry, score: Math.min(1, score), askCoverage });
+        // "How old is Olga Lyubimova": an entry that never mentions anyone or anything the question
+        // names (the forum's history) answers another question, however well the rest matches.
+        const talksOf = names.length === 0 || names.some((name) => mentions[e]?.has(name));
+        ranked.push({
+          entry,
+          score: Math.min(1, score) * (talksOf ? 1 : options.unmentionedNamesFactor),
+          askCoverage,
+        });
         entryCover[e] = 0;
         entryAskCover[e] = 0;
         bestDoc[e] = 0;

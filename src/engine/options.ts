@@ -38,6 +38,8 @@ export interface MatcherOptions extends SpellingOptions {
   entityWeight: number;
   /** Bonus of overview entries when the question asks for a list or a summary (lexicon overviewWords). */
   overviewIntentBonus: number;
+  /** An entry that mentions none of the names a question names (not even in its answer) scores this share. */
+  unmentionedNamesFactor: number;
   /** How much the names borrowed from the previous answer count in a follow-up question. */
   contextFactor: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
@@ -73,6 +75,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   genericWeight: 0.5,
   smallTalkUnknownShare: 0.5,
   entityWeight: 0.8,
+  unmentionedNamesFactor: 0.9,
   contextFactor: 0.6,
   overviewIntentBonus: 0.15,
   overviewBonus: 0.01,

@@ -56,6 +56,17 @@ describe('what the source does not tell', () => {
   });
 });
 
+describe('an entry that never mentions what the question names', () => {
+  it('is not answered on the strength of the other words alone', () => {
+    // "открывается" matches the forum's opening; the forum-date entry never mentions the library.
+    expect(answered('во сколько открывается Ленинка')).not.toBe('forum-date');
+  });
+
+  it('is still answered when its answer mentions the name', () => {
+    expect(answered('when did the forum in Moscow open')).toBe('forum-date');
+  });
+});
+
 describe('a greeting before a question', () => {
   it('steps aside, however short the question after it', () => {
     expect(answered('hiii, tell me about the forum please')).toBe('forum-overview');
