@@ -1,11 +1,12 @@
 import type { Entry } from '../knowledge/schema.js';
 import { normalizeText } from '../language/normalize.js';
-import { createCorrector, type HanQuestion, hanQuestion, oneHanSlipApart } from '../language/spelling.js';
+import { createCorrector, oneHanSlipApart } from '../language/spelling.js';
 import type { Term, Tokenizer } from '../language/tokenize.js';
 import type { MatcherOptions } from './options.js';
 
 /** The characters of a text written only in Chinese (punctuation aside), if it has at least `min`. */
 function hanChars(text: string, min: number): string[] | undefined {
+  if (!HAN.test(text)) return undefined;
   const chars = [...normalizeText(text).replace(/[^\p{L}\p{N}]/gu, '')];
   return chars.length >= min && chars.every((c) => HAN.test(c)) ? chars : undefined;
 }
@@ -87,7 +88,7 @@ export function createMatcher(
   const docs: Doc[] = [];
   // Chinese questions by length in characters, for telling a question typed with one slip (see
   // oneHanSlipApart): the bigrams of 什么时开幕 or 论坛的木的是什么 miss what the question plainly is.
-  const hanQuestions = new Map<number, { doc: number; question: HanQuestion }[]>();
+  const hanQuestions = new Map<number, { doc: number; chars: string[] }[]>();
   const docTerms: string[][] = [];
   const postings = new Map<string, number[]>();
   const entryFreq = new Map<string, number>();
@@ -101,13 +102,13 @@ export function createMatcher(
     const seen = new Set<string>();
     const names = new Set<string>();
     namesOf.set(entry.id, names);
+    // The answers are translations of one another: the English one names what they all name, and is the
+    // cheapest to read (no Chinese segmentation of long sentences).
     mentions[e] = new Set(
-      Object.values(entry.i18n).flatMap((side) =>
-        tokenizer
-          .terms(side.answer)
-          .filter((t) => t.entity)
-          .map((t) => t.text),
-      ),
+      tokenizer
+        .terms(entry.i18n.en.answer)
+        .filter((t) => t.entity)
+        .map((t) => t.text),
     );
     for (const text of texts(entry)) {
       const tokens = tokenizer.terms(text).filter((t) => t.role !== 'followUp');
@@ -119,7 +120,7 @@ export function createMatcher(
       const chars = hanChars(text, options.hanSlipMinLength);
       if (chars) {
         const list = hanQuestions.get(chars.length) ?? [];
-        list.push({ doc: d, question: hanQuestion(chars) });
+        list.push({ doc: d, chars });
         hanQuestions.set(chars.length, list);
       }
       docTerms.push(terms);
@@ -273,8 +274,8 @@ export function createMatcher(
       // A known question typed with one slip matches as a corrected typo does (editFactor).
       const typed = hanChars(text, options.hanSlipMinLength);
       for (const length of typed ? [typed.length, typed.length + 1] : []) {
-        for (const { doc, question } of hanQuestions.get(length) ?? []) {
-          if (!oneHanSlipApart(typed as string[], question)) continue;
+        for (const { doc, chars } of hanQuestions.get(length) ?? []) {
+          if (!oneHanSlipApart(typed as string[], chars)) continue;
           const e = docEntry[doc] as number;
           if (entryTouched[e] === 0) {
             entryTouched[e] = 1;

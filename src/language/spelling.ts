@@ -56,6 +56,8 @@ for (const rows of KEYBOARD_ROWS) {
 }
 const neighbours = (a: number, b: number) => NEIGHBOUR_CODES.has(a * 0x110000 + b);
 
+/** How many words' corrections are remembered (the cache is emptied when full). */
+const CORRECTION_CACHE_SIZE = 10_000;
 /** Longest pinyin syllable ("zhuang"). */
 const MAX_SYLLABLE = 6;
 /** Longer runs of Latin letters are not read as pinyin (no one types a paragraph of it). */
@@ -168,6 +170,9 @@ export function createCorrector(
     return best;
   }
 
+  // A word's correction is asked for twice per question (language detection, then matching) and the
+  // same typos recur: remember recent ones, in a bounded cache.
+  const corrected = new Map<string, { text: string; factor: number } | null>();
   const correct: Corrector = (piece, kind) => {
     if (vocabulary.has(piece)) return null;
     if (kind === 'han') {
@@ -177,6 +182,16 @@ export function createCorrector(
       }
       return null;
     }
+    const known = corrected.get(piece);
+    if (known !== undefined) return known;
+    const fixed = correctWord(piece);
+    if (corrected.size >= CORRECTION_CACHE_SIZE) corrected.clear();
+    corrected.set(piece, fixed);
+    return fixed;
+  };
+
+  /** The closest known word to a word the vocabulary lacks, read as typed or as romanised Russian. */
+  function correctWord(piece: string): { text: string; factor: number } | null {
     let best = closest(piece);
     // Russian in Latin letters: read back into Cyrillic, then matched like a Cyrillic word.
     const cyrillic = /^[a-z]{3,}$/.test(piece) ? latinToCyrillic(piece) : null;
@@ -190,7 +205,7 @@ export function createCorrector(
     if (read && (!best || read.cost + options.transliterationCost < best.cost))
       best = { text: read.text, cost: read.cost + options.transliterationCost, rank: [] };
     return best ? { text: best.text, factor: options.editFactor ** best.cost } : null;
-  };
+  }
 
   // Pinyin: a word reads as pinyin when it splits into syllables the knowledge base's characters have.
   const syllablesAt = (letters: string, from: number, until: number) => {
@@ -254,23 +269,18 @@ export function createCorrector(
   return correct;
 }
 
-/** A known Chinese question as oneHanSlipApart reads it. */
-export interface HanQuestion {
-  chars: readonly string[];
-  /** Per character: whether it lies in a word of three or more characters (什么时候, not 首图). */
-  inLongWord: readonly boolean[];
-}
+const hanSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
-/** Reads a known Chinese question (its characters only, no punctuation) for oneHanSlipApart. */
-export function hanQuestion(chars: readonly string[]): HanQuestion {
-  const inLongWord: boolean[] = [];
+/** Whether the character at `index` lies in a word of three or more characters (什么时候, not 首图). */
+function inLongWord(chars: readonly string[], index: number): boolean {
+  let start = 0;
   for (const { segment } of hanSegmenter.segment(chars.join(''))) {
     const length = [...segment].length;
-    for (let k = 0; k < length; k++) inLongWord.push(length >= 3);
+    if (index < start + length) return length >= 3;
+    start += length;
   }
-  return { chars, inLongWord };
+  return false;
 }
-const hanSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 /**
  * Whether Chinese text is a known question typed with one slip that keeps its meaning: a character left
@@ -278,16 +288,12 @@ const hanSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
  * sound (论坛的木的 for 论坛的目的). A short word missing a character is another word (首图 -> 首), and a
  * character changed for another sound (三届/四届, 开幕/闭幕) or added makes a different question.
  */
-export function oneHanSlipApart(
-  typed: readonly string[],
-  { chars: known, inLongWord }: HanQuestion,
-): boolean {
+export function oneHanSlipApart(typed: readonly string[], known: readonly string[]): boolean {
   if (known.length === typed.length + 1) {
     let i = 0;
     while (i < typed.length && typed[i] === known[i]) i++;
-    if (!inLongWord[i]) return false;
     for (let k = i; k < typed.length; k++) if (typed[k] !== known[k + 1]) return false;
-    return true;
+    return inLongWord(known, i);
   }
   if (known.length !== typed.length) return false;
   const differ = typed.flatMap((c, k) => (c === known[k] ? [] : [k]));

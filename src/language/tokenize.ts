@@ -346,6 +346,8 @@ type HanPiece = { piece: string; straddles: boolean; generic: boolean };
 // remember recent runs, per stopword set, in a bounded cache.
 const hanCache = new WeakMap<ReadonlySet<string>, Map<string, HanPiece[]>>();
 const HAN_CACHE_SIZE = 20_000;
+// Longer runs (the sentences of an answer) rarely recur and would fill the cache with their pieces.
+const HAN_CACHE_MAX_RUN = 40;
 
 function hanPieces(run: string, stop: ReadonlySet<string>): HanPiece[] {
   let cache = hanCache.get(stop);
@@ -356,6 +358,7 @@ function hanPieces(run: string, stop: ReadonlySet<string>): HanPiece[] {
   const cached = cache.get(run);
   if (cached) return cached;
   const pieces = segmentHan(run, stop);
+  if (run.length > HAN_CACHE_MAX_RUN) return pieces;
   if (cache.size >= HAN_CACHE_SIZE) cache.clear();
   cache.set(run, pieces);
   return pieces;

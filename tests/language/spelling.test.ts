@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_MATCHER_OPTIONS } from '../../src/engine/options.js';
-import {
-  boundedEditDistance,
-  createCorrector,
-  hanQuestion,
-  oneHanSlipApart,
-} from '../../src/language/spelling.js';
+import { boundedEditDistance, createCorrector, oneHanSlipApart } from '../../src/language/spelling.js';
 import { latinToCyrillic } from '../../src/language/translit.js';
 
 const cps = (word: string) => [...word].map((c) => c.codePointAt(0) as number);
@@ -126,7 +121,7 @@ describe('homophone typos in Chinese', () => {
 });
 
 describe('a known Chinese question typed with one slip', () => {
-  const known = hanQuestion([...'中俄文化年从什么时候开始']);
+  const known = [...'中俄文化年从什么时候开始'];
   const slip = (typed: string) => oneHanSlipApart([...typed], known);
 
   it('is one character typed by its sound, or one left out of a long word', () => {
