@@ -30,9 +30,11 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
 
   function prepare(text: string, askOptions: AskOptions) {
     const question = text.slice(0, options.maxQueryLength);
+    // Ranked first: telling the language reuses the corrections ranking made (see matcher.readsAs).
+    const ranking = matcher.rank(question);
     const detected = detect(question);
     const lang = askOptions.lang ?? detected ?? askOptions.fallbackLang ?? DEFAULT_LANG;
-    return { question, detected, lang, ...matcher.rank(question) };
+    return { question, detected, lang, ...ranking };
   }
 
   /** Whether the best entry answers: a confident score or a clear lead, covering what is asked. */

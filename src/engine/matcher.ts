@@ -1,6 +1,6 @@
 import type { Entry } from '../knowledge/schema.js';
 import { normalizeText } from '../language/normalize.js';
-import { createCorrector, oneHanSlipApart } from '../language/spelling.js';
+import { type Corrector, createCorrector, oneHanSlipApart } from '../language/spelling.js';
 import type { Term, Tokenizer } from '../language/tokenize.js';
 import type { MatcherOptions } from './options.js';
 
@@ -52,7 +52,8 @@ export interface Matcher {
   rank(text: string, context?: string): { ranked: Ranked[]; terms: QueryTerm[]; refersBack: boolean };
   /**
    * What a lower-case Latin word the knowledge base does not spell reads as: Chinese pinyin ("luntan"),
-   * a Russian word of the knowledge base in Latin letters ("podpisali"), or neither (null).
+   * a Russian word of the knowledge base in Latin letters ("podpisali"), or neither (null). Cheapest
+   * right after ranking the question the word comes from: its corrections are reused.
    */
   readsAs(word: string): 'zh' | 'ru' | null;
 }
@@ -83,7 +84,21 @@ export function createMatcher(
       if (!straddles || phrases.has(text)) words.add(piece);
     }
   }
-  const correct = createCorrector(vocabulary, options, tokenizer.isAnyStopword, words);
+  const corrector = createCorrector(vocabulary, options, tokenizer.isAnyStopword, words);
+  // The words of the question ranked last and their corrections: readsAs (telling the language, after
+  // ranking) asks about the same words, and a correction is the costly part of a question.
+  let lastCorrections = new Map<string, ReturnType<Corrector>>();
+  const correct: Corrector = Object.assign(
+    (piece: string, kind: 'word' | 'han') => {
+      if (kind === 'han') return corrector(piece, kind);
+      const known = lastCorrections.get(piece);
+      if (known !== undefined) return known;
+      const fixed = corrector(piece, kind);
+      lastCorrections.set(piece, fixed);
+      return fixed;
+    },
+    { isPinyin: corrector.isPinyin, pinyin: corrector.pinyin },
+  );
 
   const docs: Doc[] = [];
   // Chinese questions by length in characters, for telling a question typed with one slip (see
@@ -194,6 +209,7 @@ export function createMatcher(
       return fixed && CYRILLIC.test(fixed.text) ? 'ru' : null;
     },
     rank(text, context) {
+      lastCorrections = new Map();
       const all = queryTerms(text);
       // "he", "она", "他说" only say that the question is about what was said before.
       const refersBack = all.some((t) => t.role === 'followUp');

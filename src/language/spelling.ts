@@ -56,8 +56,6 @@ for (const rows of KEYBOARD_ROWS) {
 }
 const neighbours = (a: number, b: number) => NEIGHBOUR_CODES.has(a * 0x110000 + b);
 
-/** How many words' corrections are remembered (the cache is emptied when full). */
-const CORRECTION_CACHE_SIZE = 10_000;
 /** Longest pinyin syllable ("zhuang"). */
 const MAX_SYLLABLE = 6;
 /** Longer runs of Latin letters are not read as pinyin (no one types a paragraph of it). */
@@ -170,9 +168,6 @@ export function createCorrector(
     return best;
   }
 
-  // A word's correction is asked for twice per question (language detection, then matching) and the
-  // same typos recur: remember recent ones, in a bounded cache.
-  const corrected = new Map<string, { text: string; factor: number } | null>();
   const correct: Corrector = (piece, kind) => {
     if (vocabulary.has(piece)) return null;
     if (kind === 'han') {
@@ -182,12 +177,7 @@ export function createCorrector(
       }
       return null;
     }
-    const known = corrected.get(piece);
-    if (known !== undefined) return known;
-    const fixed = correctWord(piece);
-    if (corrected.size >= CORRECTION_CACHE_SIZE) corrected.clear();
-    corrected.set(piece, fixed);
-    return fixed;
+    return correctWord(piece);
   };
 
   /** The closest known word to a word the vocabulary lacks, read as typed or as romanised Russian. */
