@@ -194,9 +194,14 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   for (const { members, term } of groups) {
     const { text: concept, entity, role } = term;
     for (const member of members) {
-      const seq = split(normalizeText(member)).map((t) => t.text);
-      if (seq.length > 0) phrases.push({ seq, concept, entity, role });
-      else stopPhrases.set(normalizeText(member).trim().split(/\s+/).join(' '), term);
+      const terms = split(normalizeText(member));
+      const seq = terms.map((t) => t.text);
+      const words = normalizeText(member).trim().split(/\s+/);
+      // "in place of" is not "place": a phrase left with one common word by its stopwords is matched
+      // as the whole phrase, like one made only of stopwords.
+      const oneCommonWord = words.length > 1 && terms.length === 1 && terms[0]?.generic === true;
+      if (seq.length > 0 && !oneCommonWord) phrases.push({ seq, concept, entity, role });
+      else stopPhrases.set(words.join(' '), term);
     }
   }
   phrases.sort((a, b) => b.seq.length - a.seq.length);

@@ -32,6 +32,17 @@ describe('tokenizer', () => {
     expect(texts('hotell me abouts')).not.toContain('~overview');
   });
 
+  it('matches a phrase left with one common word only as the whole phrase ("in place of" is not "place")', () => {
+    const { terms: withPhrase } = createTokenizer({
+      ...lexicon,
+      stopwords: { ...lexicon.stopwords, en: [...lexicon.stopwords.en, 'in', 'of'] },
+      synonyms: [...lexicon.synonyms, ['on behalf of', 'in place of']],
+    });
+    const concepts = (text: string) => withPhrase(text).map((t) => t.text);
+    expect(concepts('who spoke in place of the minister')).toContain('~on_behalf_of');
+    expect(concepts('why was the forum held in the first place')).not.toContain('~on_behalf_of');
+  });
+
   it('gives a stopword phrase the role of its group', () => {
     expect(terms('tell me about the forum').find((t) => t.text === '~overview')?.role).toBe('overview');
   });
