@@ -67,6 +67,13 @@ describe('an entry that never mentions what the question names', () => {
   });
 });
 
+describe('chat shorthand', () => {
+  it('is read like the words it stands for', () => {
+    expect(answered('smth abt the 75 yrs of relations')).toBe('diplomatic-anniversary');
+    expect(answered('мб расскажешь про соглашения')).toBe('agreements-overview');
+  });
+});
+
 describe('a greeting before a question', () => {
   it('steps aside, however short the question after it', () => {
     expect(answered('hiii, tell me about the forum please')).toBe('forum-overview');
