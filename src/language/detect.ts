@@ -13,6 +13,8 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
  * ("shenme", "shihou") before Latin text counts as Russian or Chinese typed in Latin letters.
  */
 const ROMANISED_MIN_WORDS = 2;
+/** ...or one word of at least this many letters when it is the whole message. */
+const ROMANISED_ONE_WORD_MIN_LETTERS = 5;
 const COMMON = { en: commonWords('en'), ru: commonWords('ru') };
 let commonPinyin: Set<string> | undefined;
 /** Common Chinese words of two or more characters, as pinyin without spaces ("shenme"). */
@@ -75,12 +77,14 @@ export function detectLanguage(
   const romanised: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
   const read = { zh: 0, ru: 0 };
   let latinLetters = 0;
+  let latinWords = 0;
   for (const [word] of normalized.matchAll(WORDS)) {
     const lang: Lang = CYRILLIC.test(word) ? 'ru' : 'en';
     letters[lang] += word.length * (lang === 'en' ? weights.latinLetter : weights.cyrillicLetter);
     if (isStopword(word, lang)) functionWords[lang] += 1;
     if (lang === 'en') {
       latinLetters += word.length;
+      latinWords += 1;
       if (COMMON.en.has(word)) romanised.en += 1;
       const cyrillic = latinToCyrillic(word);
       if (cyrillic && COMMON.ru.has(cyrillic)) romanised.ru += 1;
@@ -99,7 +103,10 @@ export function detectLanguage(
     romanised.zh += read.zh;
   }
   for (const lang of ['ru', 'zh'] as const) {
-    if (romanised[lang] >= ROMANISED_MIN_WORDS && romanised[lang] > romanised.en) {
+    // A message of one longer word needs only that one ("privet", "nihao"; not "data", "yo").
+    const needed =
+      latinWords === 1 && latinLetters >= ROMANISED_ONE_WORD_MIN_LETTERS ? 1 : ROMANISED_MIN_WORDS;
+    if (romanised[lang] >= needed && romanised[lang] > romanised.en) {
       letters[lang] += latinLetters * (lang === 'zh' ? weights.latinLetter : weights.cyrillicLetter);
       letters.en = 0;
       functionWords[lang] += romanised[lang];

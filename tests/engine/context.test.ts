@@ -127,6 +127,14 @@ describe('questions typed in another script', () => {
     expect(engine.ask('when did God kultury Rossii i Kitaya start?').lang).toBe('en');
     expect(engine.ask('Dalnevostochnaya biblioteka 和首图签了啥').lang).toBe('zh');
   });
+
+  it('tells a one-word message by that word when it is long enough to be sure', () => {
+    expect(engine.ask('privet').lang).toBe('ru');
+    expect(engine.ask('nihao').lang).toBe('zh');
+    // "data" reads as дата and as pinyin, "yo" as е: too short to tell, so English.
+    expect(engine.ask('data').lang).toBe('en');
+    expect(engine.ask('yo').lang).toBe('en');
+  });
 });
 
 describe('phrases made only of common words', () => {
