@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Lang } from '../engine/types.js';
 import { translator } from '../i18n.js';
 import { LANGS } from '../knowledge/schema.js';
+import { languageRequest } from '../language/request.js';
 import { buildReply, entryReply, renderText, topicChoices } from '../render/reply.js';
 import { type AppContext, createAppContext } from './context.js';
 
@@ -91,7 +92,15 @@ export async function runTerminal({
       if (!command(name.toLowerCase(), arg.toLowerCase())) break;
       continue;
     }
+    // "по-русски, пожалуйста" alone switches the reply language, as /lang ru does.
+    const request = languageRequest(line);
+    if (request && !request.rest) {
+      chosen = request.lang;
+      say(t()('language.changed'));
+      continue;
+    }
     const result = engine.ask(line, { lang: chosen, fallbackLang: last, context: previous });
+    chosen = result.requested ?? chosen;
     last = result.detected ?? last;
     if (result.kind === 'answer') previous = result.entry.id;
     say(renderText(buildReply(result, engine, translator(i18n, result.lang))));

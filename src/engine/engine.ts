@@ -1,6 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
 import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
+import { languageRequest } from '../language/request.js';
 import { createTokenizer } from '../language/tokenize.js';
 import { createMatcher, type Ranked } from './matcher.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
@@ -29,12 +30,15 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
   });
 
   function prepare(text: string, askOptions: AskOptions) {
-    const question = text.slice(0, options.maxQueryLength);
+    const cut = text.slice(0, options.maxQueryLength);
+    // "Who is Zhang Hanhui? Answer in Russian": the language the message asks for wins, and is not matched.
+    const request = languageRequest(cut);
+    const question = request ? request.rest : cut;
     // Ranked first: telling the language reuses the corrections ranking made (see matcher.readsAs).
     const ranking = matcher.rank(question);
     const detected = detect(question);
-    const lang = askOptions.lang ?? detected ?? askOptions.fallbackLang ?? DEFAULT_LANG;
-    return { question, detected, lang, ...ranking };
+    const lang = request?.lang ?? askOptions.lang ?? detected ?? askOptions.fallbackLang ?? DEFAULT_LANG;
+    return { question, detected, lang, requested: request?.lang, ...ranking };
   }
 
   /** Whether the best entry answers: a confident score or a clear lead, covering what is asked. */
@@ -82,8 +86,8 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     entry: (id) => kb.byId.get(id),
 
     ask(text, askOptions = {}): EngineResult {
-      const { question, detected, lang, ranked, terms, refersBack } = prepare(text, askOptions);
-      const base = { lang, detected };
+      const { question, detected, lang, requested, ranked, terms, refersBack } = prepare(text, askOptions);
+      const base = { lang, detected, ...(requested ? { requested } : {}) };
       const alone = decide(ranked, terms);
       // A follow-up that names nobody and refers back ("and what did he say?") or does not stand on its
       // own ("а где?") is about what was just answered: it borrows that entry's names, and falls back to

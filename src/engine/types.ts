@@ -28,6 +28,11 @@ interface ResultBase {
   lang: Lang;
   /** The question's language, or null when it has no letters to tell by. */
   detected: Lang | null;
+  /**
+   * The reply language the message itself asked for ("…? Answer in Russian", "по-английски, пожалуйста"):
+   * it wins over the user's choice for this reply, and a bot remembers it as the new choice.
+   */
+  requested?: Lang;
   /** The best match's confidence in [0, 1], or null when nothing matched at all. */
   score: number | null;
 }

@@ -73,6 +73,24 @@ describe('/lang', () => {
   });
 });
 
+describe('a reply language asked for in words', () => {
+  it('alone, switches the language as /lang does', async () => {
+    const h = createHarness();
+    await h.handle(textMessage('по-английски, пожалуйста', { id: 7, language_code: 'ru' }));
+    expect(await h.store.getLang(7)).toBe('en');
+    expect(h.seen()[0]?.text).toBe(tr('en', 'language.changed'));
+  });
+
+  it('with a question, answers in that language and keeps it for the next questions', async () => {
+    const h = createHarness();
+    await h.handle(textMessage('Когда открылся форум? Ответь по-китайски', { id: 8, language_code: 'ru' }));
+    expect(h.seen()[0]?.text).toContain(forumDate?.i18n.zh.answer);
+    expect(await h.store.getLang(8)).toBe('zh');
+    await h.handle(textMessage('When did the forum open?', { id: 8, language_code: 'ru' }));
+    expect(h.seen().at(-1)?.text).toContain(forumDate?.i18n.zh.answer);
+  });
+});
+
 describe('reply language order', () => {
   it('without a choice, the question language beats language_code', async () => {
     const h = createHarness();

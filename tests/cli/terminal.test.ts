@@ -22,6 +22,12 @@ describe('terminal chat', () => {
     expect(run.stdout).toMatch(/14 августа 2025/);
   });
 
+  it('switches the reply language asked for in words', () => {
+    const run = chat('in Russian please\nwhen did the forum open?\n');
+    expect(run.stdout).toMatch(/Готово/);
+    expect(run.stdout).toMatch(/14 августа 2025/);
+  });
+
   it('answers in the language of the question by default, and lists topics', () => {
     const run = chat('论坛在哪里举行\n/topics\n/quit\nwhere was it\n');
     expect(run.status).toBe(0);

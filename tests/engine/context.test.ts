@@ -67,6 +67,19 @@ describe('an entry that never mentions what the question names', () => {
   });
 });
 
+describe('a reply language asked for in the message', () => {
+  it("wins over the user's choice and is not matched as part of the question", () => {
+    const result = engine.ask('кто выступал на форуме? ответь по-английски', { lang: 'zh' });
+    expect(result.kind === 'answer' && result.entry.id).toBe('speakers-overview');
+    expect(result.lang).toBe('en');
+    expect(result.requested).toBe('en');
+  });
+
+  it('is not there when the message does not ask for one', () => {
+    expect(engine.ask('кто выступал на форуме?').requested).toBeUndefined();
+  });
+});
+
 describe('chat shorthand', () => {
   it('is read like the words it stands for', () => {
     expect(answered('smth abt the 75 yrs of relations')).toBe('diplomatic-anniversary');

@@ -2,9 +2,11 @@ import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
 import { DEFAULT_MATCHER_OPTIONS } from '../../engine/options.js';
 import type { EngineResult } from '../../engine/types.js';
+import { languageRequest } from '../../language/request.js';
 import { buildReply } from '../../render/reply.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { excerpt } from '../html.js';
+import { rememberLang } from '../middleware/preferences.js';
 import { optional, replyText, sendView } from '../reply.js';
 
 /** The command at the start of a message ("/foo@SomeBot rest" -> { name: "foo", to: "SomeBot" }), if any. */
@@ -94,9 +96,18 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     const question = withoutMention(ctx.message.text, ctx.me);
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
 
+    // "по-русски, пожалуйста" alone switches the reply language, as /lang ru does.
+    const request = languageRequest(question);
+    if (request && !request.rest) {
+      await rememberLang(ctx, deps.store, request.lang);
+      return replyText(ctx, ctx.t('language.changed'));
+    }
+
     void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
     const context = await previousAnswer(deps, ctx);
     const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang, context });
+    // "…? Answer in Russian": this reply is in Russian, and so are the next ones.
+    if (result.requested) await rememberLang(ctx, deps.store, result.requested);
     ctx.useLang(result.lang);
     // The engine reads only the start of a very long message; the reply says so in its first line.
     const note =

@@ -1,0 +1,85 @@
+import type { Lang } from '../knowledge/schema.js';
+
+/**
+ * A reply language asked for in the message itself ("answer in Russian", "по-английски, пожалуйста",
+ * "用中文回答"), and the rest of the message without it. Only unmistakable requests count: a verb of
+ * replying, "please", a switch, or the request as the whole message; "books in Russian" asks nothing.
+ */
+export interface LanguageRequest {
+  lang: Lang;
+  /** The message without the request (empty when the message was only the request). */
+  rest: string;
+}
+
+// Language names as they follow "in", "на", "用" in each language (stems where Russian inflects).
+const EN_NAMES = '(english|russian|chinese|mandarin)';
+const RU_NAMES = '(английск\\p{L}*|русск\\p{L}*|китайск\\p{L}*)';
+const RU_ADVERBS = '(по-английски|по-русски|по-китайски|по английски|по русски|по китайски)';
+const ZH_NAMES = '(中文|汉语|漢語|华语|華語|普通话|普通話|俄语|俄語|俄文|英语|英語|英文)';
+// Simplified and Traditional forms of the Chinese request words.
+const ZH_PLEASE = '(?:请|請)';
+const ZH_REPLY = '(?:回答|回复|回覆|回復|答复|答覆|说|說|讲|講|介绍|介紹)';
+const ZH_SWITCH = '(?:切换|切換|换成|換成|改成|改用)';
+
+const NAME_LANG: readonly [RegExp, Lang][] = [
+  [/english|английск|по.английски|英语|英語|英文/u, 'en'],
+  [/russian|русск|по.русски|俄语|俄語|俄文/u, 'ru'],
+  [/chinese|mandarin|китайск|по.китайски|中文|汉语|漢語|华语|華語|普通话|普通話/u, 'zh'],
+];
+
+// Each pattern matches the request with the punctuation around it; the first that matches wins.
+const PLEASE_EN = '(?:,?\\s*please)?';
+const PLEASE_RU = '(?:,?\\s*пожалуйста)?';
+const PATTERNS: readonly RegExp[] = [
+  // English: "reply/answer/respond/write/talk (to me) in Russian (please)", "switch to Chinese".
+  new RegExp(
+    `(?:(?:can|could|would) you\\s+)?(?:please\\s+)?(?:reply|answer|respond|write|talk|speak)(?:\\s+to\\s+me)?\\s+in\\s+${EN_NAMES}${PLEASE_EN}`,
+    'iu',
+  ),
+  new RegExp(
+    `(?:please\\s+)?(?:switch|change)(?:\\s+the\\s+language)?\\s+to\\s+${EN_NAMES}${PLEASE_EN}`,
+    'iu',
+  ),
+  new RegExp(`(?:in\\s+)?${EN_NAMES}\\s*,?\\s*please`, 'iu'),
+  // Russian: "ответь(те)/отвечай/пиши/говори (мне) по-русски | на русском (языке)", "переключись на ...".
+  new RegExp(
+    `(?:ответь(?:те)?|отвечай(?:те)?|пиши(?:те)?|напиши(?:те)?|говори(?:те)?|расскажи(?:те)?)(?:\\s+мне)?\\s+(?:${RU_ADVERBS}|на\\s+${RU_NAMES}(?:\\s+языке)?)${PLEASE_RU}`,
+    'iu',
+  ),
+  new RegExp(`(?:переключи(?:сь|те)?|перейди(?:те)?)\\s+на\\s+${RU_NAMES}(?:\\s+язык)?${PLEASE_RU}`, 'iu'),
+  new RegExp(`${RU_ADVERBS}\\s*,?\\s*пожалуйста`, 'iu'),
+  new RegExp(`(?:на\\s+${RU_NAMES}(?:\\s+языке)?)\\s*,?\\s*пожалуйста`, 'iu'),
+  // Chinese: "(请)用中文回答/回复/说", "切换(到)俄语", "说中文".
+  new RegExp(`${ZH_PLEASE}?(?:你)?(?:用|以)${ZH_NAMES}(?:来|來)?${ZH_REPLY}(?:一下)?(?:吧|好吗|好嗎)?`, 'u'),
+  new RegExp(`${ZH_PLEASE}?${ZH_SWITCH}(?:到|成|为|為)?${ZH_NAMES}`, 'u'),
+];
+
+// The whole message being only a language's name or adverb ("по-русски", "English", "中文") is a request too.
+const WHOLE = new RegExp(`^(?:in\\s+)?(?:${EN_NAMES}|${RU_ADVERBS}|на\\s+${RU_NAMES}|${ZH_NAMES})$`, 'iu');
+const TRIM = /^[\s,.;:!?，。；：！？、…-]+|[\s,.;:!?，。；：！？、…-]+$/gu;
+
+function langOf(found: string): Lang | null {
+  const text = found.toLowerCase();
+  for (const [pattern, lang] of NAME_LANG) if (pattern.test(text)) return lang;
+  return null;
+}
+
+/** The reply language the message asks for, if it asks for one unmistakably. */
+export function languageRequest(text: string): LanguageRequest | null {
+  const whole = text.replace(TRIM, '');
+  if (WHOLE.test(whole)) {
+    const lang = langOf(whole);
+    return lang ? { lang, rest: '' } : null;
+  }
+  for (const pattern of PATTERNS) {
+    const match = pattern.exec(text);
+    if (!match) continue;
+    const lang = langOf(match[0]);
+    if (!lang) continue;
+    const rest = `${text.slice(0, match.index)} ${text.slice(match.index + match[0].length)}`
+      .replace(/\s+/g, ' ')
+      .replace(TRIM, '');
+    return { lang, rest };
+  }
+  return null;
+}

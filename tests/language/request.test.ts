@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest';
+import { languageRequest } from '../../src/language/request.js';
+
+describe('a reply language asked for in the message', () => {
+  it.each([
+    ['answer in Russian', 'ru', ''],
+    ['who spoke at the forum? Please reply in Chinese.', 'zh', 'who spoke at the forum'],
+    ['in English please, кто выступал', 'en', 'кто выступал'],
+    ['switch to Russian', 'ru', ''],
+    ['по-английски, пожалуйста', 'en', ''],
+    ['где прошёл форум? ответь на китайском языке', 'zh', 'где прошёл форум'],
+    ['переключись на русский', 'ru', ''],
+    ['请用俄语回答：论坛在哪里举行', 'ru', '论坛在哪里举行'],
+    ['請用英文回覆 論壇在哪裡', 'en', '論壇在哪裡'],
+    ['切换到中文', 'zh', ''],
+    ['中文', 'zh', ''],
+    ['English', 'en', ''],
+  ] as const)('%s -> %s', (text, lang, rest) => {
+    expect(languageRequest(text)).toEqual({ lang, rest });
+  });
+
+  it('is not a language named in a question', () => {
+    for (const text of [
+      'Chinese books in Russian translation',
+      'какие китайские книги читают на русском языке',
+      '有俄语版本吗',
+      'what does the Russian minister say',
+      'is the forum in English or Russian?',
+    ])
+      expect(languageRequest(text)).toBeNull();
+  });
+});
