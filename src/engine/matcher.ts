@@ -36,6 +36,8 @@ export interface QueryTerm {
   entity: boolean;
   /** Says what kind of answer is wanted ("when") or asks for a summary ("overview"), see the lexicon. */
   role?: Term['role'];
+  /** Found across the segmenter's word boundaries (see Term.cutApart). */
+  cutApart?: boolean;
 }
 
 interface Doc {
@@ -172,7 +174,15 @@ export function createMatcher(
       const entity = term.entity === true;
       const { role } = term;
       if (weight !== undefined) {
-        out.push({ text: term.text, known: true, weight, factor: term.factor, entity, role });
+        out.push({
+          text: term.text,
+          known: true,
+          weight,
+          factor: term.factor,
+          entity,
+          role,
+          ...(term.cutApart ? { cutApart: true } : {}),
+        });
       } else {
         const share =
           (term.kind !== 'han'
@@ -195,6 +205,8 @@ export function createMatcher(
   const touchedDocs = new Int32Array(docs.length);
   const entryCover = new Float64Array(n);
   const entryAskCover = new Float64Array(n);
+  // Whether some question of the entry asks what this query asks (where, when, who).
+  const entryAsksKind = new Uint8Array(n);
   const bestDoc = new Float64Array(n);
   const entryTouched = new Uint8Array(n);
   const touchedEntries = new Int32Array(n);
@@ -271,6 +283,7 @@ export function createMatcher(
           }
           entryCover[e] = (entryCover[e] as number) + gain;
           entryAskCover[e] = (entryAskCover[e] as number) + ask;
+          if (t.role === 'question') entryAsksKind[e] = 1;
         }
       }
 
@@ -304,6 +317,9 @@ export function createMatcher(
       const ranked: Ranked[] = [];
       const b = options.bestQuestionWeight;
       const names = terms.flatMap((t) => (t.entity && t.known ? [t.text] : []));
+      // Only a question word typed as it is: a corrected one may be a guess (那天 "that day" read as 哪天),
+      // and one the segmenter did not see may not be one (在|哪一|年 is "in which year").
+      const asksKind = terms.some((t) => t.role === 'question' && t.known && t.factor === 1 && !t.cutApart);
       for (let i = 0; i < entryCount; i++) {
         const e = touchedEntries[i] as number;
         const entry = entries[e] as Entry;
@@ -317,9 +333,16 @@ export function createMatcher(
         // "How old is Olga Lyubimova": an entry that never mentions anyone or anything the question
         // names (the forum's history) answers another question, however well the rest matches.
         const talksOf = names.length === 0 || names.some((name) => mentions[e]?.has(name));
+        // "Where was the very first forum held?": an entry none of whose questions asks "where" (the
+        // forum's history) is not where a "where" question's answer is.
+        const asksAlike = !asksKind || entryAsksKind[e] === 1;
+        entryAsksKind[e] = 0;
         ranked.push({
           entry,
-          score: Math.min(1, score) * (talksOf ? 1 : options.unmentionedNamesFactor),
+          score:
+            Math.min(1, score) *
+            (talksOf ? 1 : options.unmentionedNamesFactor) *
+            (asksAlike ? 1 : options.unaskedKindFactor),
           askCoverage,
         });
         entryCover[e] = 0;

@@ -40,6 +40,11 @@ export interface MatcherOptions extends SpellingOptions {
   overviewIntentBonus: number;
   /** An entry that mentions none of the names a question names (not even in its answer) scores this share. */
   unmentionedNamesFactor: number;
+  /**
+   * An entry none of whose questions asks what the question asks (its question words: where, when, who)
+   * scores this share.
+   */
+  unaskedKindFactor: number;
   /** How much the names borrowed from the previous answer count in a follow-up question. */
   contextFactor: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
@@ -76,6 +81,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   smallTalkUnknownShare: 0.5,
   entityWeight: 0.8,
   unmentionedNamesFactor: 0.9,
+  unaskedKindFactor: 0.7,
   contextFactor: 0.6,
   overviewIntentBonus: 0.15,
   overviewBonus: 0.01,

@@ -25,6 +25,11 @@ export interface Term {
    * match when the index knows it, but no evidence against one when it does not.
    */
   straddles?: boolean;
+  /**
+   * A Chinese member found as written where the segmenter cut the text otherwise ("在|哪一|年" holds 在哪):
+   * often right (干|嘛), sometimes not (哪一年 is "which year", not "where").
+   */
+  cutApart?: boolean;
 }
 
 /** Prefix of concept terms, which stand for a whole synonym group. */
@@ -309,7 +314,8 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
         if (hit) {
           bigrams ??= new Set(pieces(normalized).map((p) => p.piece));
           const seen = bigrams;
-          if ([...hit.text].slice(1).some((c, k) => !seen.has(`${hit.text[k]}${c}`))) add(hit.term);
+          if ([...hit.text].slice(1).some((c, k) => !seen.has(`${hit.text[k]}${c}`)))
+            add({ ...hit.term, cutApart: true });
         }
         i += hit ? hit.text.length : 1;
       }

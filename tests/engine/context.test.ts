@@ -80,6 +80,23 @@ describe('a reply language asked for in the message', () => {
   });
 });
 
+describe('an entry none of whose questions asks what is asked (where, when, who)', () => {
+  it('does not answer it on the strength of the other words', () => {
+    // The history entry tells when the first forum was, never where.
+    for (const q of [
+      'in which city was the first forum in 2023',
+      'в каком городе прошёл первый форум в 2023',
+      '2023年第一届论坛在哪个城市',
+    ])
+      expect(answered(q)).not.toBe('forum-history');
+  });
+
+  it('still answers what its questions do ask', () => {
+    expect(answered('when was the first forum?')).toBe('forum-history');
+    expect(answered('who signed the agreements')).toBe('agreements-overview');
+  });
+});
+
 describe('chat shorthand', () => {
   it('is read like the words it stands for', () => {
     expect(answered('smth abt the 75 yrs of relations')).toBe('diplomatic-anniversary');
