@@ -196,9 +196,16 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   // Members made only of stopwords ("tell me about", "для чего", "怎么回事") would vanish with them: they
   // are found in the normalised text instead, as whole words, and add their group's concept.
   const stopPhrases = new Map<string, Term>();
+  // Members with a gap ("what … for") match their words in order, a few words apart, at the end of a
+  // sentence: "What is the forum for?" asks for a purpose, "what did they sign for the libraries" does not.
+  const gapPhrases: { pattern: RegExp; term: Term }[] = [];
   for (const { members, term } of groups) {
     const { text: concept, entity, role } = term;
     for (const member of members) {
+      if (GAP.test(member)) {
+        gapPhrases.push({ pattern: gapPattern(member), term });
+        continue;
+      }
       const terms = split(normalizeText(member));
       const seq = terms.map((t) => t.text);
       const words = normalizeText(member).trim().split(/\s+/);
@@ -301,6 +308,7 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
         have.add(term.text);
         terms.push({ ...term });
       };
+      for (const { pattern, term } of gapPhrases) if (pattern.test(normalized)) add(term);
       if (stopPattern) {
         for (const [found] of normalized.matchAll(stopPattern)) {
           const term = stopPhrases.get(found.split(/\s+/).join(' '));
@@ -328,6 +336,23 @@ export function createTokenizer(lexicon: Lexicon): Tokenizer {
   };
 }
 
+/** The gap in a lexicon member ("what … for"), as written or after normalisation ("..."). */
+const GAP = /\s*(?:…|\.\.\.)\s*/u;
+/** Most words a gap stands for. */
+const GAP_WORDS = 6;
+
+/** A gap member as a pattern on normalised text: its parts in order, 1 to GAP_WORDS words apart, then the end of a sentence or clause. */
+function gapPattern(member: string): RegExp {
+  const parts = member
+    .split(GAP)
+    .map((part) => normalizeText(part).trim().split(/\s+/).map(escapeRegExp).join('\\s+'));
+  // A contraction may cling to the word before the gap ("what's the forum for").
+  const gap = `(?:['’]\\p{L}+)?(?:\\s+[\\p{L}\\p{N}'’-]+){1,${GAP_WORDS}}?\\s+`;
+  return new RegExp(`(?<![\\p{L}\\p{N}])${parts.join(gap)}(?=\\s*(?:[?!.,]|$))`, 'u');
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
  * One pattern finding any of the phrases (normalised, words separated by one space) in normalised text:
  * Chinese anywhere, other words whole; the longest phrase wins where several start at one place.
@@ -337,10 +362,7 @@ function stopPhrasePattern(phrases: readonly string[]): RegExp | undefined {
   const alternatives = [...phrases]
     .sort((a, b) => b.length - a.length)
     .map((phrase) => {
-      const body = phrase
-        .split(' ')
-        .map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-        .join('\\s+');
+      const body = phrase.split(' ').map(escapeRegExp).join('\\s+');
       return HAN_RUN.test(phrase) ? body : `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
     });
   return new RegExp(alternatives.join('|'), 'gu');

@@ -43,6 +43,18 @@ describe('tokenizer', () => {
     expect(concepts('why was the forum held in the first place')).not.toContain('~on_behalf_of');
   });
 
+  it('matches a member with a gap ("what … for") only when its last word ends the sentence', () => {
+    const { terms: withGap } = createTokenizer({
+      ...lexicon,
+      synonyms: [...lexicon.synonyms, ['aim', 'what … for']],
+    });
+    const concepts = (text: string) => withGap(text).map((t) => t.text);
+    expect(concepts('What is the library forum for?')).toContain('~aim');
+    expect(concepts("what's the forum for, really")).toContain('~aim');
+    expect(concepts('what did they sign for the libraries')).not.toContain('~aim');
+    expect(concepts('what for')).not.toContain('~aim');
+  });
+
   it('gives a stopword phrase the role of its group', () => {
     expect(terms('tell me about the forum').find((t) => t.text === '~overview')?.role).toBe('overview');
   });
