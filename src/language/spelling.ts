@@ -286,11 +286,15 @@ export function oneHanSlipApart(typed: readonly string[], known: readonly string
     return inLongWord(known, i);
   }
   if (known.length !== typed.length) return false;
-  const differ = typed.flatMap((c, k) => (c === known[k] ? [] : [k]));
-  if (differ.length !== 1) return false;
-  const k = differ[0] as number;
-  const sounds = new Set(readings(typed[k] as string));
-  return readings(known[k] as string).some((r) => sounds.has(r));
+  let differ = -1;
+  for (let k = 0; k < typed.length; k++) {
+    if (typed[k] === known[k]) continue;
+    if (differ >= 0) return false;
+    differ = k;
+  }
+  if (differ < 0) return false;
+  const sounds = readings(typed[differ] as string);
+  return readings(known[differ] as string).some((r) => sounds.includes(r));
 }
 
 /** A word as the edit distance reads it: code points, and what inserting or deleting each one costs. */
