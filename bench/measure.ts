@@ -31,7 +31,7 @@ export const DEFAULT_MEASURE_OPTIONS: Readonly<MeasureOptions> = Object.freeze({
   latencyQuestions: 20_000,
   latencyBudgetMs: 10_000,
   warmupQuestions: 1_000,
-  evalBudgetMs: 20_000,
+  evalBudgetMs: 30_000,
   minEvalCases: 50,
   minLatencyForP99: 100,
   seed: 1,
