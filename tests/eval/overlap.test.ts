@@ -17,9 +17,13 @@ describe('evaluation data stays separate from the knowledge base', () => {
     }
   }
 
-  const allCases = () => [...loadEvalSet(), ...loadEvalSet(join(DEFAULT_EVAL_DIR, 'holdout'))];
+  const allCases = () => [
+    ...loadEvalSet(),
+    ...loadEvalSet(join(DEFAULT_EVAL_DIR, 'holdout')),
+    ...loadEvalSet(join(DEFAULT_EVAL_DIR, 'dev')),
+  ];
 
-  it('no eval question (main or held-out set) is one of the knowledge base questions or keywords', () => {
+  it('no eval question (main, held-out or development set) is one of the knowledge base questions or keywords', () => {
     const shared = allCases()
       .filter((c) => kbQuestions.has(key(c.text)))
       .map((c) => `${c.text} (in ${kbQuestions.get(key(c.text))})`);
