@@ -12,8 +12,10 @@ export interface LanguageRequest {
 }
 
 // Language names as they follow "in", "на", "用" in each language (stems where Russian inflects).
-const EN_NAMES = '(english|russian|chinese|mandarin)';
+const EN_NAMES = '(english|russian|chinese|mandarin)(?!\\p{L})';
 const RU_NAMES = '(английск\\p{L}*|русск\\p{L}*|китайск\\p{L}*)';
+// English and Russian requests start at a word ("Prussian, please" asks nothing).
+const WORD_START = '(?<!\\p{L})';
 const RU_ADVERBS = '(по-английски|по-русски|по-китайски|по английски|по русски|по китайски)';
 const ZH_NAMES = '(中文|汉语|漢語|华语|華語|普通话|普通話|俄语|俄語|俄文|英语|英語|英文)';
 // Simplified and Traditional forms of the Chinese request words.
@@ -33,22 +35,25 @@ const PLEASE_RU = '(?:,?\\s*пожалуйста)?';
 const PATTERNS: readonly RegExp[] = [
   // English: "reply/answer/respond/write/talk (to me) in Russian (please)", "switch to Chinese".
   new RegExp(
-    `(?:(?:can|could|would) you\\s+)?(?:please\\s+)?(?:reply|answer|respond|write|talk|speak)(?:\\s+to\\s+me)?\\s+in\\s+${EN_NAMES}${PLEASE_EN}`,
+    `${WORD_START}(?:(?:can|could|would) you\\s+)?(?:please\\s+)?(?:reply|answer|respond|write|talk|speak)(?:\\s+to\\s+me)?\\s+in\\s+${EN_NAMES}${PLEASE_EN}`,
     'iu',
   ),
   new RegExp(
-    `(?:please\\s+)?(?:switch|change)(?:\\s+the\\s+language)?\\s+to\\s+${EN_NAMES}${PLEASE_EN}`,
+    `${WORD_START}(?:please\\s+)?(?:switch|change)(?:\\s+the\\s+language)?\\s+to\\s+${EN_NAMES}${PLEASE_EN}`,
     'iu',
   ),
-  new RegExp(`(?:in\\s+)?${EN_NAMES}\\s*,?\\s*please`, 'iu'),
+  new RegExp(`${WORD_START}(?:in\\s+)?${EN_NAMES}\\s*,?\\s*please`, 'iu'),
   // Russian: "ответь(те)/отвечай/пиши/говори (мне) по-русски | на русском (языке)", "переключись на ...".
   new RegExp(
-    `(?:ответь(?:те)?|отвечай(?:те)?|пиши(?:те)?|напиши(?:те)?|говори(?:те)?|расскажи(?:те)?)(?:\\s+мне)?\\s+(?:${RU_ADVERBS}|на\\s+${RU_NAMES}(?:\\s+языке)?)${PLEASE_RU}`,
+    `${WORD_START}(?:ответь(?:те)?|отвечай(?:те)?|пиши(?:те)?|напиши(?:те)?|говори(?:те)?|расскажи(?:те)?)(?:\\s+мне)?\\s+(?:${RU_ADVERBS}|на\\s+${RU_NAMES}(?:\\s+языке)?)${PLEASE_RU}`,
     'iu',
   ),
-  new RegExp(`(?:переключи(?:сь|те)?|перейди(?:те)?)\\s+на\\s+${RU_NAMES}(?:\\s+язык)?${PLEASE_RU}`, 'iu'),
-  new RegExp(`${RU_ADVERBS}\\s*,?\\s*пожалуйста`, 'iu'),
-  new RegExp(`(?:на\\s+${RU_NAMES}(?:\\s+языке)?)\\s*,?\\s*пожалуйста`, 'iu'),
+  new RegExp(
+    `${WORD_START}(?:переключи(?:сь|те)?|перейди(?:те)?)\\s+на\\s+${RU_NAMES}(?:\\s+язык)?${PLEASE_RU}`,
+    'iu',
+  ),
+  new RegExp(`${WORD_START}${RU_ADVERBS}\\s*,?\\s*пожалуйста`, 'iu'),
+  new RegExp(`${WORD_START}(?:на\\s+${RU_NAMES}(?:\\s+языке)?)\\s*,?\\s*пожалуйста`, 'iu'),
   // Chinese: "(请)用中文回答/回复/说", "切换(到)俄语", "说中文".
   new RegExp(`${ZH_PLEASE}?(?:你)?(?:用|以)${ZH_NAMES}(?:来|來)?${ZH_REPLY}(?:一下)?(?:吧|好吗|好嗎)?`, 'u'),
   new RegExp(`${ZH_PLEASE}?${ZH_SWITCH}(?:到|成|为|為)?${ZH_NAMES}`, 'u'),

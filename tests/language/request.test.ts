@@ -26,6 +26,8 @@ describe('a reply language asked for in the message', () => {
       '有俄语版本吗',
       'what does the Russian minister say',
       'is the forum in English or Russian?',
+      'Prussian, please',
+      'answer in Englishness',
     ])
       expect(languageRequest(text)).toBeNull();
   });
