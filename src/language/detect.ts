@@ -1,13 +1,13 @@
 import type { Lang } from '../knowledge/schema.js';
 import { normalizeText } from './normalize.js';
 import { pinyinKeys } from './pinyin.js';
+import { chineseWords } from './segment.js';
 import { commonWords } from './tokenize.js';
 import { latinToCyrillic } from './translit.js';
 
 const HAN_RUN = /\p{Script=Han}+/gu;
 const WORDS = /\p{Script=Cyrillic}+|\p{Script=Latin}+/gu;
 const CYRILLIC = /^\p{Script=Cyrillic}/u;
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 /**
  * Latin words that read as common Russian words ("kto", "na") or as common Chinese words in pinyin
  * ("shenme", "shihou") before Latin text counts as Russian or Chinese typed in Latin letters.
@@ -69,7 +69,7 @@ export function detectLanguage(
   const functionWords: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
   for (const [run] of normalized.matchAll(HAN_RUN)) {
     letters.zh += [...run].length * weights.han;
-    for (const { segment } of segmenter.segment(run)) if (isStopword(segment, 'zh')) functionWords.zh += 1;
+    for (const word of chineseWords(run)) if (isStopword(word, 'zh')) functionWords.zh += 1;
   }
   // Russian or Chinese typed in Latin letters ("kto vystupal na forume", "luntan shenme shihou kaimu")
   // has its grammar in Latin words.

@@ -1,5 +1,6 @@
 import Fuse from 'fuse.js';
 import { pinyinKeys, readings } from './pinyin.js';
+import { chineseWords } from './segment.js';
 import { latinToCyrillic } from './translit.js';
 
 /** How typos are forgiven. */
@@ -259,12 +260,10 @@ export function createCorrector(
   return correct;
 }
 
-const hanSegmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
 /** Whether the character at `index` lies in a word of three or more characters (什么时候, not 首图). */
 function inLongWord(chars: readonly string[], index: number): boolean {
   let start = 0;
-  for (const { segment } of hanSegmenter.segment(chars.join(''))) {
+  for (const segment of chineseWords(chars.join(''))) {
     const length = [...segment].length;
     if (index < start + length) return length >= 3;
     start += length;

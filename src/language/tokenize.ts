@@ -3,6 +3,7 @@ import { stemmer as stemEnglish } from '@orama/stemmers/english';
 import { stemmer as stemRussian } from '@orama/stemmers/russian';
 import { type Lang, LEXICON_ROLES, type Lexicon, type LexiconRole } from '../knowledge/schema.js';
 import { normalizeText } from './normalize.js';
+import { chineseWords } from './segment.js';
 import type { Corrector } from './spelling.js';
 
 /** A matching unit: a stemmed word, a number, a Chinese bigram or a folded synonym concept. */
@@ -40,8 +41,6 @@ const HAN_RUN = /^\p{Script=Han}/u;
 const HAS_HAN = /\p{Script=Han}/u;
 const CYRILLIC_RUN = /^\p{Script=Cyrillic}/u;
 const LATIN_RUN = /^\p{Script=Latin}/u;
-
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 /** Share of a long name's terms that must be there, in order, for it to match approximately. */
 const APPROXIMATE_SHARE = 0.7;
@@ -417,7 +416,7 @@ function segmentHan(run: string, stop: ReadonlySet<string>): HanPiece[] {
     generic = [];
     starts = new Set();
   };
-  for (const { segment } of segmenter.segment(run)) {
+  for (const segment of chineseWords(run)) {
     if (stop.has(segment)) {
       flush();
       continue;
