@@ -8,6 +8,7 @@ import type { BotContext, BotDeps } from '../context.js';
 import { excerpt } from '../html.js';
 import { rememberLang } from '../middleware/preferences.js';
 import { optional, replyText, sendView } from '../reply.js';
+import { switchLanguage } from './language.js';
 
 /** The command at the start of a message ("/foo@SomeBot rest" -> { name: "foo", to: "SomeBot" }), if any. */
 function leadingCommand(ctx: BotContext): { name: string; to: string | undefined } | undefined {
@@ -98,10 +99,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
 
     // "по-русски, пожалуйста" alone switches the reply language, as /lang ru does.
     const request = languageRequest(question);
-    if (request && !request.rest) {
-      await rememberLang(ctx, deps.store, request.lang);
-      return replyText(ctx, ctx.t('language.changed'));
-    }
+    if (request && !request.rest) return switchLanguage(ctx, deps.store, request.lang);
 
     void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
     const context = await previousAnswer(deps, ctx);

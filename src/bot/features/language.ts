@@ -20,6 +20,12 @@ export function parseLang(
   return primaryLang(text) ?? names?.[text];
 }
 
+/** Stores a user's language choice and confirms it in that language (/lang ru, "по-русски, пожалуйста"). */
+export async function switchLanguage(ctx: BotContext, store: BotDeps['store'], lang: Lang): Promise<void> {
+  await rememberLang(ctx, store, lang);
+  await replyText(ctx, ctx.t('language.changed'));
+}
+
 /** /lang with a keyboard of the three languages, /lang <code>, and the keyboard's buttons. */
 export function languageFeature({ store, i18n, logger }: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
@@ -46,8 +52,7 @@ export function languageFeature({ store, i18n, logger }: BotDeps): Composer<BotC
       const value = excerpt(arg, MAX_QUOTED_VALUE);
       return replyText(ctx, ctx.t('language.unknown', { value }), keyboard(ctx));
     }
-    await rememberLang(ctx, store, lang);
-    await replyText(ctx, ctx.t('language.changed'));
+    await switchLanguage(ctx, store, lang);
   });
 
   composer.use(
