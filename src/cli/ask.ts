@@ -4,14 +4,21 @@ import { translator } from '../i18n.js';
 import { LANGS } from '../knowledge/schema.js';
 import { buildReply, renderText } from '../render/reply.js';
 import { parseCliArgs } from './args.js';
+import { answeredIds } from './eval.js';
 import { type AppContext, createAppContext } from './context.js';
 
 /** One line of `ask --jsonl` / `ask --json` output. */
 export interface AskRecord {
   lang: Lang;
   detected: Lang | null;
+  /** True only for an answer; a partial answer ("the article does not say; what it says: ...") is false. */
   matched: boolean;
+  /** answer, partial, suggestions or notFound. */
+  kind: EngineResult['kind'];
+  /** The entry answered (the first part of a several-part answer), or the related entry of a partial one. */
   id: string | null;
+  /** Every entry answered, in order (several for "when and where?"). */
+  ids: string[];
   score: number | null;
   answer: string;
   suggestions: string[];
@@ -28,11 +35,17 @@ export function askRecord(context: AppContext, text: string, lang?: Lang): AskRe
     lang: result.lang,
     detected: result.detected,
     matched: result.kind === 'answer',
-    id: result.kind === 'answer' ? result.entry.id : null,
+    kind: result.kind,
+    id: result.kind === 'answer' || result.kind === 'partial' ? result.entry.id : null,
+    ids: answeredIds(result),
     score: result.score,
     answer: renderText(view),
     suggestions:
-      result.kind === 'answer' ? result.alternatives.map((r) => r.id) : result.suggestions.map((r) => r.id),
+      result.kind === 'answer'
+        ? result.alternatives.map((r) => r.id)
+        : result.kind === 'partial'
+          ? []
+          : result.suggestions.map((r) => r.id),
   };
 }
 

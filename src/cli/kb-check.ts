@@ -105,8 +105,13 @@ function collisions(entry: Entry, engine: Engine, out: Problem[]): void {
           )}; ${ownScore})${shared ? `, which has the same keyword` : ''}`,
         });
       } else {
-        const reply = result.kind === 'suggestions' ? '"did you mean"' : `"I don't know"`;
-        const best = result.suggestions[0];
+        const reply =
+          result.kind === 'suggestions'
+            ? '"did you mean"'
+            : result.kind === 'partial'
+              ? '"the article does not say"'
+              : `"I don't know"`;
+        const best = result.kind === 'partial' ? result.entry : result.suggestions[0];
         out.push({
           check: 'collision',
           severity: 'warning',

@@ -71,7 +71,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
         .slice(1, options.maxSuggestions)
         .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin)
         .map((r) => ref(r, lang));
-      return { ...base, score, kind: 'answer', entry: best.entry, alternatives };
+      return { ...base, score, kind: 'answer', entry: best.entry, also: [], alternatives };
     }
     const suggestions = ranked
       .slice(0, options.maxSuggestions)

@@ -42,8 +42,18 @@ export type EngineResult =
   | (ResultBase & {
       kind: 'answer';
       entry: Entry;
+      /** Entries answering the other parts of a question that asks several things ("when and where?"). */
+      also: Entry[];
       /** Close runners-up worth offering as well (may be empty). */
       alternatives: EntryRef[];
+    })
+  | (ResultBase & {
+      /**
+       * The question asks about a known subject what the article does not say ("who signed the pact in
+       * person?", "where was the first forum?"): the reply says so, then gives what it does say about it.
+       */
+      kind: 'partial';
+      entry: Entry;
     })
   | (ResultBase & { kind: 'suggestions'; suggestions: EntryRef[] })
   | (ResultBase & { kind: 'notFound'; suggestions: EntryRef[] });

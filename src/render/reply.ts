@@ -42,8 +42,18 @@ export function entryReply(entry: Entry, lang: Lang, t: Translate, alternatives:
 export function buildReply(result: EngineResult, engine: Engine, t: Translate): ReplyView {
   const { lang } = result;
   switch (result.kind) {
-    case 'answer':
-      return entryReply(result.entry, lang, t, result.alternatives);
+    case 'answer': {
+      const view = entryReply(result.entry, lang, t, result.alternatives);
+      // "When and where?": one reply, each further part under its own title.
+      const parts = result.also.map((entry) => `${entry.i18n[lang].title}\n${entry.i18n[lang].answer}`);
+      return parts.length === 0 ? view : { ...view, body: [view.body, ...parts].join('\n\n') };
+    }
+    case 'partial':
+      // Matched: false. Says first that the article lacks what was asked, then what it says on the subject.
+      return {
+        ...entryReply(result.entry, lang, t),
+        body: `${t('ask.partial', { title: result.entry.i18n[lang].title })}\n\n${result.entry.i18n[lang].answer}`,
+      };
     case 'suggestions':
       return {
         lang,

@@ -7,7 +7,7 @@ export const MAX_LOGGED_TEXT_LENGTH = 500;
 export const DEFAULT_MAX_UNANSWERED = 10_000;
 
 /** The engine's result kinds that mean "not answered". */
-export const UNANSWERED_KINDS = ['notFound', 'suggestions'] as const;
+export const UNANSWERED_KINDS = ['notFound', 'suggestions', 'partial'] as const;
 export type UnansweredKind = (typeof UNANSWERED_KINDS)[number];
 
 /**
@@ -21,7 +21,7 @@ export interface UnansweredQuestion {
   lang: Lang | null;
   /** The best match's confidence in [0, 1], or null when nothing matched at all. */
   score: number | null;
-  /** "did you mean" (suggestions) or "I don't know" (notFound). */
+  /** "did you mean" (suggestions), "I don't know" (notFound) or "not in the article" (partial). */
   kind: UnansweredKind;
   /** When it was asked, in milliseconds since the epoch. */
   at: number;

@@ -128,7 +128,7 @@ describe('answers', () => {
       i18n: { ...entry.i18n, en: { ...entry.i18n.en, answer: Array(8).fill(paragraph).join('\n\n') } },
     };
     const h = createHarness({
-      engine: engineAnswering({ ...asked, kind: 'answer', entry: long, alternatives: [] }),
+      engine: engineAnswering({ ...asked, kind: 'answer', entry: long, also: [], alternatives: [] }),
     });
     await h.handle(textMessage('when', en));
     const parts = h.seen();

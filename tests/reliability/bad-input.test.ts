@@ -122,10 +122,12 @@ describe('bad input, property-tested (fast-check)', () => {
           if (result.score !== null) expect(result.score).toBeLessThanOrEqual(1);
           const refs =
             result.kind === 'answer'
-              ? [result.entry.id, ...result.alternatives.map((a) => a.id)]
-              : result.suggestions.map((s) => s.id);
+              ? [result.entry.id, ...result.also.map((e) => e.id), ...result.alternatives.map((a) => a.id)]
+              : result.kind === 'partial'
+                ? [result.entry.id]
+                : result.suggestions.map((s) => s.id);
           for (const id of refs) expect(engine.entry(id)).toBeDefined();
-          if (result.kind !== 'answer')
+          if (result.kind === 'suggestions' || result.kind === 'notFound')
             expect(result.suggestions.length).toBeLessThanOrEqual(DEFAULT_MATCHER_OPTIONS.maxSuggestions);
           // Truncated before matching: what lies beyond the limit changes nothing.
           expect(engine.ask(text.slice(0, maxQueryLength), { fallbackLang })).toEqual(result);
