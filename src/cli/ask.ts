@@ -4,8 +4,8 @@ import { translator } from '../i18n.js';
 import { LANGS } from '../knowledge/schema.js';
 import { buildReply, renderText } from '../render/reply.js';
 import { parseCliArgs } from './args.js';
-import { answeredIds } from './eval.js';
 import { type AppContext, createAppContext } from './context.js';
+import { answeredIds } from './eval.js';
 
 /** One line of `ask --jsonl` / `ask --json` output. */
 export interface AskRecord {

@@ -1,11 +1,17 @@
+/**
+ * The answer engine: analyse -> retrieve -> decide -> compose, each a module of its own
+ * (analyse.ts, retrieve.ts, decide.ts, compose.ts); every tunable is in options.ts.
+ */
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
 import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
-import { languageRequest } from '../language/request.js';
 import { createTokenizer } from '../language/tokenize.js';
-import { createMatcher, type Ranked } from './matcher.js';
+import { analyse } from './analyse.js';
+import { type Composed, compose } from './compose.js';
+import { type Decision, decide } from './decide.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
-import type { AskOptions, Engine, EngineResult, EntryRef, QueryTerm } from './types.js';
+import { createRetriever, type Query, type Ranked } from './retrieve.js';
+import type { AskOptions, Engine, EngineResult, EntryRef } from './types.js';
 
 /** Reply language when there is no choice, no telling language and no fallback. */
 export const DEFAULT_LANG: Lang = 'en';
@@ -14,70 +20,85 @@ export const DEFAULT_LANG: Lang = 'en';
 export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOptions> = {}): Engine {
   const options: MatcherOptions = { ...DEFAULT_MATCHER_OPTIONS, ...overrides };
   const tokenizer = createTokenizer(kb.lexicon);
-  const matcher = createMatcher(kb.entries, tokenizer, options);
+  const retriever = createRetriever(kb.entries, tokenizer, options);
 
   const detect = (text: string) =>
     detectLanguage(
       text.slice(0, options.maxQueryLength),
       tokenizer.isStopword,
       DEFAULT_DETECT_WEIGHTS,
-      matcher.readsAs,
+      retriever.readsAs,
     );
   const ref = (r: Ranked, lang: Lang): EntryRef => ({
     id: r.entry.id,
     title: r.entry.i18n[lang].title,
     score: r.score,
   });
+  const decideOn = (query: Query) => {
+    const ranked = retriever.rank(query);
+    return { ranked, decision: decide(ranked, query, options) };
+  };
 
+  /** The message read, its language told and the whole of it ranked. */
   function prepare(text: string, askOptions: AskOptions) {
-    const cut = text.slice(0, options.maxQueryLength);
-    // "Who is Zhang Hanhui? Answer in Russian": the language the message asks for wins, and is not matched.
-    const request = languageRequest(cut);
-    const question = request ? request.rest : cut;
-    // Ranked first: telling the language reuses the corrections ranking made (see matcher.readsAs).
-    const ranking = matcher.rank(question);
-    const detected = detect(question);
-    const lang = request?.lang ?? askOptions.lang ?? detected ?? askOptions.fallbackLang ?? DEFAULT_LANG;
-    return { question, detected, lang, requested: request?.lang, ...ranking };
+    const analysis = analyse(text, options.maxQueryLength);
+    const query = retriever.query(analysis.question);
+    // Told after the query: telling the language reuses the corrections it made (see retriever.readsAs).
+    const detected = detect(analysis.question);
+    const lang = analysis.requested ?? askOptions.lang ?? detected ?? askOptions.fallbackLang ?? DEFAULT_LANG;
+    return { analysis, query, detected, lang, ...decideOn(query) };
   }
 
-  /** Whether the best entry answers: a confident score or a clear lead, covering what is asked. */
-  function decide(ranked: Ranked[], terms: readonly QueryTerm[]) {
-    const termCount = terms.length;
-    const best = ranked[0];
-    const threshold =
-      termCount <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
-    if (!best || best.score < options.suggestThreshold) return { best, threshold, answer: false };
-    const second = ranked[1]?.score ?? 0;
-    const clearWinner = best.score >= options.marginThreshold && best.score - second >= options.answerMargin;
-    // Matching only the names ("the email of the Capital Library") is not answering the question.
-    const coversAsk = best.askCoverage >= options.minAskCoverage;
-    // Asking what the source does not tell (the next forum, how many came) is never answered.
-    const answerable = !terms.some((t) => t.role === 'unanswerable');
-    return { best, threshold, answer: (best.score >= threshold || clearWinner) && coversAsk && answerable };
+  /**
+   * The decisions on the parts of a message that may each ask something: its sentences and clauses, and
+   * for a question with two question words ("when and where was it?") one variant per question word.
+   */
+  function partDecisions(parts: readonly string[], query: Query): Decision[] {
+    const out: Decision[] = [];
+    if (parts.length >= 2) for (const part of parts) out.push(decideOn(retriever.query(part)).decision);
+    const asks = query.terms.filter((t) => t.role === 'question' && t.known);
+    if (asks.length >= 2) {
+      for (const ask of asks) {
+        const terms = query.terms.filter((t) => t.role !== 'question' || t === ask);
+        out.push(decideOn({ ...query, terms }).decision);
+      }
+    }
+    return out;
   }
 
   function result(
-    { best, threshold, answer }: ReturnType<typeof decide>,
-    ranked: Ranked[],
-    base: { lang: Lang; detected: Lang | null },
+    composed: Composed,
+    base: { lang: Lang; detected: Lang | null; requested?: Lang },
   ): EngineResult {
     const { lang } = base;
-    const score = best ? Number(best.score.toFixed(4)) : null;
-    if (!best || best.score < options.suggestThreshold)
-      return { ...base, score, kind: 'notFound', suggestions: [] };
-    if (answer) {
-      const alternatives = ranked
-        .slice(1, options.maxSuggestions)
-        .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin)
-        .map((r) => ref(r, lang));
-      return { ...base, score, kind: 'answer', entry: best.entry, also: [], alternatives };
+    const score = composed.best ? Number(composed.best.score.toFixed(4)) : null;
+    switch (composed.kind) {
+      case 'answer':
+        return {
+          ...base,
+          score,
+          kind: 'answer',
+          entry: composed.best.entry,
+          also: (composed.also ?? []).map((r) => r.entry),
+          alternatives: composed.alternatives.map((r) => ref(r, lang)),
+        };
+      case 'partial':
+        return {
+          ...base,
+          score: Number(composed.best.gap.toFixed(4)),
+          kind: 'partial',
+          entry: composed.best.entry,
+        };
+      case 'suggestions':
+        return {
+          ...base,
+          score,
+          kind: 'suggestions',
+          suggestions: composed.suggestions.map((r) => ref(r, lang)),
+        };
+      case 'refuse':
+        return { ...base, score, kind: 'notFound', suggestions: [] };
     }
-    const suggestions = ranked
-      .slice(0, options.maxSuggestions)
-      .filter((r) => r.score >= options.suggestThreshold)
-      .map((r) => ref(r, lang));
-    return { ...base, score, kind: 'suggestions', suggestions };
   }
 
   return {
@@ -86,23 +107,30 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     entry: (id) => kb.byId.get(id),
 
     ask(text, askOptions = {}): EngineResult {
-      const { question, detected, lang, requested, ranked, terms, refersBack } = prepare(text, askOptions);
-      const base = { lang, detected, ...(requested ? { requested } : {}) };
-      const alone = decide(ranked, terms);
+      const { analysis, query, detected, lang, decision } = prepare(text, askOptions);
+      const base = { lang, detected, ...(analysis.requested ? { requested: analysis.requested } : {}) };
+      let whole = decision;
       // A follow-up that names nobody and refers back ("and what did he say?") or does not stand on its
       // own ("а где?") is about what was just answered: it borrows that entry's names, and falls back to
       // the question alone. A question that stands on its own ("thanks", "what was the forum for?") does not.
-      if (askOptions.context && !terms.some((t) => t.entity) && (refersBack || !alone.answer)) {
-        const followUp = matcher.rank(question, askOptions.context);
-        const withContext = decide(followUp.ranked, followUp.terms);
-        if (withContext.answer) return result(withContext, followUp.ranked, base);
+      if (
+        askOptions.context &&
+        !query.terms.some((t) => t.entity) &&
+        (query.refersBack || whole.kind !== 'answer')
+      ) {
+        const followUp = decideOn(retriever.query(analysis.question, askOptions.context)).decision;
+        if (followUp.kind === 'answer') return result(followUp, base);
       }
-      return result(alone, ranked, base);
+      if (whole.kind === 'answer' && whole.best.entry.kind === 'chitchat' && analysis.parts.length < 2) {
+        return result(whole, base);
+      }
+      whole = compose(whole, partDecisions(analysis.parts, query), options.maxParts);
+      return result(whole, base);
     },
 
     explain(text, limit = 5) {
-      const { lang, ranked, terms } = prepare(text, {});
-      return { terms, ranked: ranked.slice(0, limit).map((r) => ref(r, lang)) };
+      const { lang, ranked, query } = prepare(text, {});
+      return { terms: query.terms, ranked: ranked.slice(0, limit).map((r) => ref(r, lang)) };
     },
 
     search(text, { limit = 5, ...askOptions } = {}) {

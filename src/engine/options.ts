@@ -16,6 +16,12 @@ export interface MatcherOptions extends SpellingOptions {
   shortQueryTerms: number;
   /** Answer threshold for short queries: one word matches many things, so ask for a closer match. */
   shortAnswerThreshold: number;
+  /** An entry's unanswered question fitting at least this well (and better than any answer) gives a partial answer. */
+  partialThreshold: number;
+  /** "Did you mean" is offered only when at most this share of the question is words the knowledge base lacks. */
+  maxSuggestUnknownShare: number;
+  /** A message asking several things is answered with at most this many entries. */
+  maxParts: number;
   /** How many "did you mean" entries at most. */
   maxSuggestions: number;
   /** Runners-up within this distance of the best answer are offered alongside it. */
@@ -63,6 +69,9 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   suggestThreshold: 0.28,
   shortQueryTerms: 1,
   shortAnswerThreshold: 0.6,
+  partialThreshold: 0.5,
+  maxSuggestUnknownShare: 0.2,
+  maxParts: 3,
   maxSuggestions: 3,
   alternativeMargin: 0.05,
   queryCoverageExponent: 0.75,

@@ -1,5 +1,5 @@
 import type { Entry, Lang, Topic } from '../knowledge/schema.js';
-import type { QueryTerm } from './matcher.js';
+import type { QueryTerm } from './retrieve.js';
 
 export type { Entry, Lang, QueryTerm, Topic };
 

@@ -16,6 +16,11 @@ export const localizedEntrySchema = z.strictObject({
   questions: z.array(nonEmpty).min(3, 'needs at least 3 alternate questions'),
   /** Keywords and short phrases (names, terms) that point to this entry. */
   keywords: z.array(nonEmpty).default([]),
+  /**
+   * Questions about this entry's subject that the source does not answer ("who signed it in person?"):
+   * when one of them fits a question best, the reply says the article does not tell, then gives this answer.
+   */
+  unanswered: z.array(nonEmpty).default([]),
   /** The complete, self-contained answer (plain text, paragraphs separated by a blank line). */
   answer: nonEmpty.max(3500, 'must be at most 3500 characters so it fits one Telegram message'),
 });

@@ -16,7 +16,13 @@ const CYRILLIC = /^\p{Script=Cyrillic}/u;
 /** One entry's confidence for a query. */
 export interface Ranked {
   entry: Entry;
+  /** How well the entry's questions (those its answer answers) fit the query, in [0, 1]. */
   score: number;
+  /**
+   * How well the entry's unanswered questions (about its subject, not answered by the source) fit the
+   * query, in [0, 1]: above `score`, the question asks what the article does not say.
+   */
+  gap: number;
   /**
    * Share of what the question asks beyond names and question words (its weight without those terms)
    * that the entry covers: low for "the email of the Capital Library", where only the name matches.
@@ -43,15 +49,30 @@ export interface QueryTerm {
 interface Doc {
   entry: number;
   weight: number;
+  /** One of the entry's unanswered questions. */
+  gap: boolean;
+}
+
+/** A question as the index sees it, ready to rank. */
+export interface Query {
+  terms: QueryTerm[];
+  /** It refers back to what was said before ("he", "она", "他说"). */
+  refersBack: boolean;
+  /** It asks for a list or a summary (an overview entry), see the lexicon's overviewWords. */
+  wantsOverview: boolean;
+  /** The characters of a question written only in Chinese, for the one-slip check. */
+  han?: string[];
 }
 
 /** Ranks entries for a query; built once per knowledge base. */
-export interface Matcher {
+export interface Retriever {
   /**
-   * Ranks the entries for a question; `context` (an entry answered just before) lends the question
-   * that entry's names, for follow-ups like "and what did he say?".
+   * A question's terms as the index sees them; `context` (an entry answered just before) lends the
+   * question that entry's names, for follow-ups like "and what did he say?".
    */
-  rank(text: string, context?: string): { ranked: Ranked[]; terms: QueryTerm[]; refersBack: boolean };
+  query(text: string, context?: string): Query;
+  /** The entries that share a term with the query, best first. */
+  rank(query: Query): Ranked[];
   /**
    * What a lower-case Latin word the knowledge base does not spell reads as: Chinese pinyin ("luntan"),
    * a Russian word of the knowledge base in Latin letters ("podpisali"), or neither (null). Cheapest
@@ -61,16 +82,21 @@ export interface Matcher {
 }
 
 /**
- * Builds the matcher: an inverted index over every alternate question, keyword and title of every
- * language, term weights by inverse entry frequency, and a spelling corrector over the vocabulary.
+ * Builds the retriever: an inverted index with one document per alternate question, keyword, title and
+ * unanswered question of every language, term weights by inverse entry frequency, and a spelling
+ * corrector over the vocabulary.
  */
-export function createMatcher(
+export function createRetriever(
   entries: readonly Entry[],
   tokenizer: Tokenizer,
   options: MatcherOptions,
-): Matcher {
-  const texts = (entry: Entry) =>
+): Retriever {
+  const answered = (entry: Entry) =>
     Object.values(entry.i18n).flatMap((side) => [side.title, ...side.questions, ...side.keywords]);
+  const texts = (entry: Entry) => [
+    ...answered(entry).map((text) => ({ text, gap: false })),
+    ...Object.values(entry.i18n).flatMap((side) => side.unanswered.map((text) => ({ text, gap: true }))),
+  ];
 
   // Typos are corrected on surface words, before stemming and synonym folding ("wehn" -> "when" -> ~when),
   // against every word the knowledge base and the lexicon spell.
@@ -79,7 +105,7 @@ export function createMatcher(
   // bigram that only straddles two words of a question there ("坛体" in 论坛体现).
   const words = new Set<string>();
   const phrases = new Set(tokenizer.phrases);
-  for (const text of [...entries.flatMap(texts), ...phrases]) {
+  for (const text of [...entries.flatMap((e) => texts(e).map((t) => t.text)), ...phrases]) {
     for (const { piece, straddles } of tokenizer.pieces(text)) {
       vocabulary.set(piece, (vocabulary.get(piece) ?? 0) + 1);
       // Inside a synonym phrase every bigram is part of a name or term (文化年), wherever words split.
@@ -127,14 +153,14 @@ export function createMatcher(
         .filter((t) => t.entity)
         .map((t) => t.text),
     );
-    for (const text of texts(entry)) {
+    for (const { text, gap } of texts(entry)) {
       const tokens = tokenizer.terms(text).filter((t) => t.role !== 'followUp');
-      for (const t of tokens) if (t.entity) names.add(t.text);
+      if (!gap) for (const t of tokens) if (t.entity) names.add(t.text);
       const terms = [...new Set(tokens.map((t) => t.text))];
       if (terms.length === 0) continue;
       const d = docs.length;
-      docs.push({ entry: e, weight: 0 });
-      const chars = hanChars(text, options.hanSlipMinLength);
+      docs.push({ entry: e, weight: 0, gap });
+      const chars = gap ? undefined : hanChars(text, options.hanSlipMinLength);
       if (chars) {
         const list = hanQuestions.get(chars.length) ?? [];
         list.push({ doc: d, chars });
@@ -199,6 +225,7 @@ export function createMatcher(
   // per-entry accumulators in typed arrays instead of fresh Maps and Sets per query.
   const docEntry = Int32Array.from(docs, (doc) => doc.entry);
   const docWeight = Float64Array.from(docs, (doc) => doc.weight);
+  const docGap = Uint8Array.from(docs, (doc) => (doc.gap ? 1 : 0));
   const matchedQuery = new Float64Array(docs.length);
   const matchedDoc = new Float64Array(docs.length);
   const docTouched = new Uint8Array(docs.length);
@@ -208,6 +235,7 @@ export function createMatcher(
   // Whether some question of the entry asks what this query asks (where, when, who).
   const entryAsksKind = new Uint8Array(n);
   const bestDoc = new Float64Array(n);
+  const bestGap = new Float64Array(n);
   const entryTouched = new Uint8Array(n);
   const touchedEntries = new Int32Array(n);
   const reachedBy = new Int32Array(n);
@@ -220,7 +248,7 @@ export function createMatcher(
       const fixed = correct(word, 'word');
       return fixed && CYRILLIC.test(fixed.text) ? 'ru' : null;
     },
-    rank(text, context) {
+    query(text, context) {
       lastCorrections = new Map();
       const all = queryTerms(text);
       // "he", "она", "他说" only say that the question is about what was said before.
@@ -251,15 +279,25 @@ export function createMatcher(
       const wantsOverview =
         talk.some((t) => t.role === 'overview') && talk.some((t) => t.role !== 'overview');
       const terms = wantsOverview ? talk.filter((t) => t.role !== 'overview') : talk;
+      const han = hanChars(text, options.hanSlipMinLength);
+      return { terms, refersBack, wantsOverview, ...(han ? { han } : {}) };
+    },
+
+    rank({ terms, wantsOverview, han }) {
       // What is asked beyond names and question words: an answer must cover some of it.
       const isAsk = (t: QueryTerm) => !t.entity && t.role !== 'question';
       const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
-      if (total === 0) return { ranked: [], terms, refersBack };
+      if (total === 0) return [];
 
       // Per doc: the weight of the query it covers (corrected typos count in part) and of itself,
       // accumulated in the typed arrays below; only what this query touched is read and reset.
       let docCount = 0;
       let entryCount = 0;
+      const touch = (e: number) => {
+        if (entryTouched[e] === 1) return;
+        entryTouched[e] = 1;
+        touchedEntries[entryCount++] = e;
+      };
       const askTotal = terms.reduce((sum, t) => sum + (isAsk(t) ? t.weight : 0), 0);
       for (const t of terms) {
         if (!t.known) continue;
@@ -275,12 +313,10 @@ export function createMatcher(
           matchedQuery[d] = (matchedQuery[d] as number) + gain;
           matchedDoc[d] = (matchedDoc[d] as number) + t.weight;
           const e = docEntry[d] as number;
-          if (reachedBy[e] === stamp) continue;
+          touch(e);
+          // The entry's vocabulary is what its answer answers: its unanswered questions do not count.
+          if (docGap[d] === 1 || reachedBy[e] === stamp) continue;
           reachedBy[e] = stamp;
-          if (entryTouched[e] === 0) {
-            entryTouched[e] = 1;
-            touchedEntries[entryCount++] = e;
-          }
           entryCover[e] = (entryCover[e] as number) + gain;
           entryAskCover[e] = (entryAskCover[e] as number) + ask;
           if (t.role === 'question') entryAsksKind[e] = 1;
@@ -294,22 +330,19 @@ export function createMatcher(
         const sim =
           ((matchedQuery[d] as number) / total) ** a *
           Math.min(1, (matchedDoc[d] as number) / (docWeight[d] as number)) ** (1 - a);
-        if (sim > (bestDoc[e] as number)) bestDoc[e] = sim;
+        const best = docGap[d] === 1 ? bestGap : bestDoc;
+        if (sim > (best[e] as number)) best[e] = sim;
         matchedQuery[d] = 0;
         matchedDoc[d] = 0;
         docTouched[d] = 0;
       }
 
       // A known question typed with one slip matches as a corrected typo does (editFactor).
-      const typed = hanChars(text, options.hanSlipMinLength);
-      for (const length of typed ? [typed.length, typed.length + 1] : []) {
+      for (const length of han ? [han.length, han.length + 1] : []) {
         for (const { doc, chars } of hanQuestions.get(length) ?? []) {
-          if (!oneHanSlipApart(typed as string[], chars)) continue;
+          if (!oneHanSlipApart(han as string[], chars)) continue;
           const e = docEntry[doc] as number;
-          if (entryTouched[e] === 0) {
-            entryTouched[e] = 1;
-            touchedEntries[entryCount++] = e;
-          }
+          touch(e);
           if (options.editFactor > (bestDoc[e] as number)) bestDoc[e] = options.editFactor;
         }
       }
@@ -343,15 +376,17 @@ export function createMatcher(
             Math.min(1, score) *
             (talksOf ? 1 : options.unmentionedNamesFactor) *
             (asksAlike ? 1 : options.unaskedKindFactor),
+          gap: bestGap[e] as number,
           askCoverage,
         });
         entryCover[e] = 0;
         entryAskCover[e] = 0;
         bestDoc[e] = 0;
+        bestGap[e] = 0;
         entryTouched[e] = 0;
       }
       ranked.sort((x, y) => y.score - x.score);
-      return { ranked, terms, refersBack };
+      return ranked;
     },
   };
 }

@@ -1,0 +1,83 @@
+/**
+ * Stage 1 of the pipeline (analyse -> retrieve -> decide -> compose): the message as the engine reads
+ * it. Markup pasted around a question is dropped, a reply language asked for in words is taken out, and
+ * the message is cut into the sentences and clauses that may each ask something. Words, stems, typos
+ * and concepts are the tokenizer's business (src/language/tokenize.ts), run by the retriever.
+ */
+import type { Lang } from '../knowledge/schema.js';
+import { languageRequest } from '../language/request.js';
+
+/** A message as the later stages read it. */
+export interface Analysis {
+  /** The message without markup and without a reply-language request. */
+  question: string;
+  /** The reply language the message asked for in words, if any. */
+  requested?: Lang;
+  /**
+   * The sentences and clauses of the question that may each ask something ("When was it? And where?",
+   * "какая тема была и кто выступал"), in order; a single part when it has none.
+   */
+  parts: string[];
+}
+
+// Scripts and styles are code, not words: their content goes with the tags.
+const CODE_BLOCK = /<(script|style)\b[^>]*>[\s\S]*?<\/\1\s*>/gi;
+const TAG = /<\/?[a-z][a-z0-9]*(?:\s[^<>]*)?\/?>/gi;
+const MARKDOWN_LINK = /\[([^\]]*)\]\([^)]*\)/g;
+const URL = /\bhttps?:\/\/\S+/gi;
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+const ENTITY = /&(?:([a-z]+)|#(\d+)|#x([0-9a-f]+));/gi;
+
+/** The text of a message with HTML or Markdown around it: tags, code, links' targets and URLs dropped. */
+export function stripMarkup(text: string): string {
+  return text
+    .replace(CODE_BLOCK, ' ')
+    .replace(TAG, ' ')
+    .replace(MARKDOWN_LINK, '$1')
+    .replace(URL, ' ')
+    .replace(ENTITY, (whole, name?: string, dec?: string, hex?: string) => {
+      if (name) return ENTITIES[name.toLowerCase()] ?? whole;
+      const code = dec ? Number(dec) : Number.parseInt(hex ?? '', 16);
+      return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : ' ';
+    })
+    .replace(/[*_~`#>|]+/g, ' ')
+    .replace(/[^\S\n]+/g, ' ')
+    .trim();
+}
+
+// Sentences end at these marks (a full stop only before a space: "3.5" and "Aug.14" stay whole).
+const SENTENCE_END = /(?<=[!?！？。；;…])|(?<=\.)(?=\s)|\n+/u;
+// Words that open a question, for cutting "…, and who spoke?" and "…и кто выступал" apart.
+const QUESTION_START =
+  '(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|can|could|' +
+  'кто|кого|кому|что|чего|чем|где|когда|куда|откуда|как|какой|какая|какое|какие|каким|какую|каких|' +
+  'почему|зачем|сколько|чей|чья|чьё|чьи|ли)(?![\\p{L}])';
+// "and", "also", "и", "а также" before a question word; a comma before one.
+const CLAUSE_JOIN = new RegExp(
+  `(?:,\\s*|\\s+)(?:and also|and|also|plus|as well as|а также|и ещё|и еще|и|а|ещё|еще)\\s+(?=${QUESTION_START})|,\\s*(?=${QUESTION_START})`,
+  'giu',
+);
+// Chinese clauses: "还有", "另外", "以及", "顺便问一下" after Chinese text, and a comma or space after a
+// question ("论坛在哪里，谁发言了"); spaces between keywords ("论坛 主题") do not cut.
+const HAN_JOIN =
+  /(?<=\p{Script=Han}[吗呢吧么啊]?)\s*(?:[，,、\s]\s*)?(?:还有|還有|另外|以及|顺便问一下|顺便问下|顺便|順便|再问一下|再问下|此外)|(?<=什么|吗|呢|谁|哪|哪里|哪儿|几|几号|多少|怎么|怎样|如何|为什么|啥|时候)[，,、\s]+(?=\p{Script=Han})/u;
+
+/** The sentences and clauses of a message, in order (the message itself when it has only one). */
+export function splitParts(text: string): string[] {
+  const parts = text
+    .split(SENTENCE_END)
+    .flatMap((sentence) => sentence.split(CLAUSE_JOIN))
+    .flatMap((clause) => clause.split(HAN_JOIN))
+    .map((part) => part.trim())
+    .filter((part) => /[\p{L}\p{N}]/u.test(part));
+  return parts.length > 0 ? parts : [text.trim()];
+}
+
+/** Reads a message: markup, a reply-language request, and its parts; `maxLength` characters at most. */
+export function analyse(text: string, maxLength: number): Analysis {
+  const plain = stripMarkup(text.slice(0, maxLength));
+  // "Who is Zhang Hanhui? Answer in Russian": the language the message asks for wins, and is not matched.
+  const request = languageRequest(plain);
+  const question = request ? request.rest : plain;
+  return { question, ...(request ? { requested: request.lang } : {}), parts: splitParts(question) };
+}
