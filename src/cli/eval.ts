@@ -139,13 +139,13 @@ export function evaluate(
   for (const c of cases) {
     const result = engine.ask(c.text, c.lang ? { lang: c.lang } : {});
     const ok = judge(c, result);
-    const lang = (byLang[c.reply] ??= {
-      inScope: { total: 0, right: 0 },
-      outOfScope: { total: 0, right: 0 },
-    });
+    byLang[c.reply] ??= { inScope: { total: 0, right: 0 }, outOfScope: { total: 0, right: 0 } };
+    const lang = byLang[c.reply] as { inScope: Tally; outOfScope: Tally };
     bump(c.expect === null ? lang.outOfScope : lang.inScope, ok);
-    const style = (byStyle[c.style] ??= {});
-    bump((style[c.reply] ??= { total: 0, right: 0 }), ok);
+    byStyle[c.style] ??= {};
+    const style = byStyle[c.style] as Record<string, Tally>;
+    style[c.reply] ??= { total: 0, right: 0 };
+    bump(style[c.reply] as Tally, ok);
     if (ok && replyText && c.facts.length > 0) {
       const text = normalizeText(replyText(result));
       for (const fact of c.facts) bump(facts, text.includes(normalizeText(fact)));

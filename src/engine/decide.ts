@@ -34,7 +34,7 @@ export function decide(ranked: readonly Ranked[], query: Query, options: Matcher
   // The best fit among the questions the article leaves open ("who signed it in person?").
   let open: Ranked | undefined;
   for (const r of ranked) if (r.gap > (open?.gap ?? 0)) open = r;
-  if (open && open.gap >= options.partialThreshold && open.gap > best.score)
+  if (open && open.gap >= options.partialThreshold && open.gap >= best.score + options.partialMargin)
     return { kind: 'partial', best: open };
   // Asking what the source never tells (the next forum, how many came) about a subject it knows.
   if (terms.some((t) => t.role === 'unanswerable'))

@@ -18,6 +18,8 @@ export interface MatcherOptions extends SpellingOptions {
   shortAnswerThreshold: number;
   /** An entry's unanswered question fitting at least this well (and better than any answer) gives a partial answer. */
   partialThreshold: number;
+  /** ...by at least this much over the best answered question. */
+  partialMargin: number;
   /** "Did you mean" is offered only when at most this share of the question is words the knowledge base lacks. */
   maxSuggestUnknownShare: number;
   /** A message asking several things is answered with at most this many entries. */
@@ -30,6 +32,11 @@ export interface MatcherOptions extends SpellingOptions {
   queryCoverageExponent: number;
   /** Weight of the best single alternate question vs. the entry's whole vocabulary. */
   bestQuestionWeight: number;
+  /**
+   * Weight of the second-best alternate question: an entry several of whose questions fit is likelier
+   * than one with a single stray fit (taken from the whole vocabulary's weight).
+   */
+  secondQuestionWeight: number;
   /** Weight of a word no entry uses, as a multiple of the rarest known word's: it counts against a match. */
   unknownWeight: number;
   /** A Chinese bigram the knowledge base has never seen weighs this share of an unknown word. */
@@ -70,12 +77,14 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   shortQueryTerms: 1,
   shortAnswerThreshold: 0.6,
   partialThreshold: 0.5,
+  partialMargin: 0.05,
   maxSuggestUnknownShare: 0.2,
   maxParts: 3,
   maxSuggestions: 3,
   alternativeMargin: 0.05,
   queryCoverageExponent: 0.75,
   bestQuestionWeight: 0.75,
+  secondQuestionWeight: 0.2,
   fuzzyThreshold: 0.5,
   fuzzyMinLength: 3,
   anyTypoMinLength: 4,

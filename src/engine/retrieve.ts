@@ -236,6 +236,7 @@ export function createRetriever(
   const entryAsksKind = new Uint8Array(n);
   const bestDoc = new Float64Array(n);
   const bestGap = new Float64Array(n);
+  const secondDoc = new Float64Array(n);
   const entryTouched = new Uint8Array(n);
   const touchedEntries = new Int32Array(n);
   const reachedBy = new Int32Array(n);
@@ -330,8 +331,14 @@ export function createRetriever(
         const sim =
           ((matchedQuery[d] as number) / total) ** a *
           Math.min(1, (matchedDoc[d] as number) / (docWeight[d] as number)) ** (1 - a);
-        const best = docGap[d] === 1 ? bestGap : bestDoc;
-        if (sim > (best[e] as number)) best[e] = sim;
+        if (docGap[d] === 1) {
+          if (sim > (bestGap[e] as number)) bestGap[e] = sim;
+        } else if (sim > (bestDoc[e] as number)) {
+          secondDoc[e] = bestDoc[e] as number;
+          bestDoc[e] = sim;
+        } else if (sim > (secondDoc[e] as number)) {
+          secondDoc[e] = sim;
+        }
         matchedQuery[d] = 0;
         matchedDoc[d] = 0;
         docTouched[d] = 0;
@@ -349,6 +356,7 @@ export function createRetriever(
 
       const ranked: Ranked[] = [];
       const b = options.bestQuestionWeight;
+      const c = options.secondQuestionWeight;
       const names = terms.flatMap((t) => (t.entity && t.known ? [t.text] : []));
       // Only a question word typed as it is: a corrected one may be a guess (那天 "that day" read as 哪天),
       // and one the segmenter did not see may not be one (在|哪一|年 is "in which year").
@@ -358,7 +366,8 @@ export function createRetriever(
         const entry = entries[e] as Entry;
         const score =
           b * (bestDoc[e] as number) +
-          (1 - b) * ((entryCover[e] as number) / total) +
+          c * (secondDoc[e] as number) +
+          (1 - b - c) * ((entryCover[e] as number) / total) +
           (entry.kind === 'overview'
             ? options.overviewBonus + (wantsOverview ? options.overviewIntentBonus : 0)
             : 0);
@@ -383,6 +392,7 @@ export function createRetriever(
         entryAskCover[e] = 0;
         bestDoc[e] = 0;
         bestGap[e] = 0;
+        secondDoc[e] = 0;
         entryTouched[e] = 0;
       }
       ranked.sort((x, y) => y.score - x.score);
