@@ -96,7 +96,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   unknownHanWeight: 0.5,
   straddleWeight: 0.5,
   genericWeight: 0.5,
-  smallTalkUnknownShare: 0.5,
+  smallTalkUnknownShare: 0.25,
   entityWeight: 0.8,
   unmentionedNamesFactor: 0.9,
   unaskedKindFactor: 0.7,

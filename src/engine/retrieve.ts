@@ -130,21 +130,35 @@ export function createRetriever(
 
   const docs: Doc[] = [];
   // Chinese questions by length in characters, for telling a question typed with one slip (see
-  // oneHanSlipApart): the bigrams of 什么时开幕 or 论坛的木的是什么 miss what the question plainly is.
+  // oneHanSlipApart): the bigrams of 什么时开幕 or 主题的木的是啥 miss what the question plainly is.
   const hanQuestions = new Map<number, { doc: number; chars: string[] }[]>();
   const docTerms: string[][] = [];
   const postings = new Map<string, number[]>();
   const entryFreq = new Map<string, number>();
-  // Terms some fact entry uses; the others ("hi", "thanks") are small talk only.
+  // Terms mostly used by fact entries' questions; the others ("hi", "thanks") are small talk, even when
+  // a fact's question says thanks too.
   const factual = new Set<string>();
-  // The names (entity concepts) each entry's questions use, by entry id: what a follow-up borrows.
+  const factDocs = new Map<string, number>();
+  const talkDocs = new Map<string, number>();
+  // The names (entity concepts) each entry's titles use, by entry id: what a follow-up borrows. Titles,
+  // not questions: an entry's many questions name everything around its subject.
   const namesOf = new Map<string, Set<string>>();
   // The names each entry talks about anywhere, its answers included, by entry index.
   const mentions: Set<string>[] = [];
   entries.forEach((entry, e) => {
     const seen = new Set<string>();
     const names = new Set<string>();
-    namesOf.set(entry.id, names);
+    namesOf.set(
+      entry.id,
+      new Set(
+        Object.values(entry.i18n).flatMap((side) =>
+          tokenizer
+            .terms(side.title)
+            .filter((t) => t.entity)
+            .map((t) => t.text),
+        ),
+      ),
+    );
     // The answers are translations of one another: the English one names what they all name, and is the
     // cheapest to read (no Chinese segmentation of long sentences).
     mentions[e] = new Set(
@@ -154,7 +168,10 @@ export function createRetriever(
         .map((t) => t.text),
     );
     for (const { text, gap } of texts(entry)) {
-      const tokens = tokenizer.terms(text).filter((t) => t.role !== 'followUp');
+      // A pronoun refers to context, and a greeting in a fact's question ("hi, when was it?") is not the fact.
+      const tokens = tokenizer
+        .terms(text)
+        .filter((t) => t.role !== 'followUp' && (t.role !== 'greeting' || entry.kind === 'chitchat'));
       if (!gap) for (const t of tokens) if (t.entity) names.add(t.text);
       const terms = [...new Set(tokens.map((t) => t.text))];
       if (terms.length === 0) continue;
@@ -167,19 +184,19 @@ export function createRetriever(
         hanQuestions.set(chars.length, list);
       }
       docTerms.push(terms);
+      const tally = entry.kind === 'chitchat' ? talkDocs : factDocs;
       for (const t of terms) {
         seen.add(t);
+        tally.set(t, (tally.get(t) ?? 0) + 1);
         const list = postings.get(t);
         if (list) list.push(d);
         else postings.set(t, [d]);
       }
     }
     for (const name of names) mentions[e]?.add(name);
-    for (const t of seen) {
-      entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
-      if (entry.kind !== 'chitchat') factual.add(t);
-    }
+    for (const t of seen) entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
   });
+  for (const [t, count] of factDocs) if (count > (talkDocs.get(t) ?? 0)) factual.add(t);
 
   // Inverse entry frequency: a word in every question of one entry is still specific to that entry.
   const n = entries.length;
@@ -354,7 +371,7 @@ export function createRetriever(
         }
       }
 
-      const ranked: Ranked[] = [];
+      const ranked: (Ranked & { value: number })[] = [];
       const b = options.bestQuestionWeight;
       const c = options.secondQuestionWeight;
       const names = terms.flatMap((t) => (t.entity && t.known ? [t.text] : []));
@@ -372,22 +389,20 @@ export function createRetriever(
             ? options.overviewBonus + (wantsOverview ? options.overviewIntentBonus : 0)
             : 0);
         const askCoverage = askTotal === 0 ? 1 : (entryAskCover[e] as number) / askTotal;
-        // "How old is Olga Lyubimova": an entry that never mentions anyone or anything the question
+        // "Lyubimova's birthday": an entry that never mentions anyone or anything the question
         // names (the forum's history) answers another question, however well the rest matches.
         const talksOf = names.length === 0 || names.some((name) => mentions[e]?.has(name));
         // "Where was the very first forum held?": an entry none of whose questions asks "where" (the
         // forum's history) is not where a "where" question's answer is.
         const asksAlike = !asksKind || entryAsksKind[e] === 1;
         entryAsksKind[e] = 0;
-        ranked.push({
-          entry,
-          score:
-            Math.min(1, score) *
-            (talksOf ? 1 : options.unmentionedNamesFactor) *
-            (asksAlike ? 1 : options.unaskedKindFactor),
-          gap: bestGap[e] as number,
-          askCoverage,
-        });
+        const value =
+          score *
+          (talksOf ? 1 : options.unmentionedNamesFactor) *
+          (asksAlike ? 1 : options.unaskedKindFactor);
+        // Confidence is at most 1; past it, the uncapped value still orders (a perfect fit with more
+        // fitting questions, or an overview asked for, comes first).
+        ranked.push({ entry, score: Math.min(1, value), gap: bestGap[e] as number, askCoverage, value });
         entryCover[e] = 0;
         entryAskCover[e] = 0;
         bestDoc[e] = 0;
@@ -395,8 +410,8 @@ export function createRetriever(
         secondDoc[e] = 0;
         entryTouched[e] = 0;
       }
-      ranked.sort((x, y) => y.score - x.score);
-      return ranked;
+      ranked.sort((x, y) => y.value - x.value);
+      return ranked.map(({ value: _, ...r }) => r);
     },
   };
 }

@@ -47,7 +47,7 @@ export const DEFAULT_DETECT_WEIGHTS: DetectWeights = {
 };
 
 /**
- * The language of a question. Function words decide (in "Alexeyeva 是谁" or "что сказал Zhang Hanhui"
+ * The language of a question. Function words decide (in "Alexeyeva 是谁" or "о чём говорил Zhang Hanhui"
  * the names are borrowed, the grammar is not); letters and characters by script break ties and decide
  * keyword-only questions; next to Chinese or Russian text, Latin words are names and do not count
  * unless they bring more English function words than the rest brings of its own; Latin text with more
@@ -71,7 +71,7 @@ export function detectLanguage(
     letters.zh += [...run].length * weights.han;
     for (const word of chineseWords(run)) if (isStopword(word, 'zh')) functionWords.zh += 1;
   }
-  // Russian or Chinese typed in Latin letters ("kto vystupal na forume", "luntan shenme shihou kaimu")
+  // Russian or Chinese typed in Latin letters ("kto vystupal na forume", "luntan zai nali")
   // has its grammar in Latin words.
   // Counted on the broad lists of common words, in every language alike: "kto", "gde" are not stopwords.
   const romanised: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
