@@ -7,7 +7,7 @@ import type { Hit, ScoreOrder, SystemUnderTest } from './systems.js';
 
 /** How much each system is measured; DEFAULT_MEASURE_OPTIONS and QUICK_MEASURE_OPTIONS hold the two runs. */
 export interface MeasureOptions {
-  /** Questions timed per system (cycling through the eval questions), unless the time budget ends first. */
+  /** Questions timed per system (cycling through the dev questions), unless the time budget ends first. */
   latencyQuestions: number;
   /** Wall-clock budget of the timed loop per system and knowledge base size (a quarter if the accuracy pass ran out of time). */
   latencyBudgetMs: number;
@@ -15,7 +15,7 @@ export interface MeasureOptions {
   warmupQuestions: number;
   /**
    * Wall-clock budget of the accuracy pass per system and size. A system too slow to get through the
-   * eval set is scored on the part it got through (the cases are in a seeded random order, so that part
+   * dev set is scored on the part it got through (the cases are in a seeded random order, so that part
    * is a random sample); `eval_n` says how many.
    */
   evalBudgetMs: number;
@@ -23,7 +23,7 @@ export interface MeasureOptions {
   minEvalCases: number;
   /** Below this many timed questions no p99 is reported (it would be the maximum of a handful). */
   minLatencyForP99: number;
-  /** Orders the eval cases, so any prefix is a random sample. */
+  /** Orders the dev cases, so any prefix is a random sample. */
   seed: number;
 }
 
@@ -50,16 +50,19 @@ export const QUICK_MEASURE_OPTIONS: Readonly<MeasureOptions> = Object.freeze({
 /** One system's figures on one knowledge base. */
 export interface SystemFigures {
   entries: number;
-  /** Top-1 accuracy on in-scope questions (all languages), or null when too few were scored. */
+  /** Top-1 accuracy on the dev set's in-scope questions (all languages), or null when too few were scored. */
   accuracy: number | null;
   accuracy_by_lang: Record<string, number | null>;
-  /** Share of out-of-scope questions (far and near) not answered. */
+  /** Share of the dev set's out-of-scope questions (far and near) not answered. */
   oos_rejection: number | null;
-  /** The same two figures on knowledge/eval/holdout, which no threshold was chosen on (1x only). */
-  holdout: { accuracy: number | null; oos_rejection: number | null; cases: number } | null;
-  /** The raw-score threshold chosen for a baseline (null for the engine, which decides itself). */
+  /**
+   * The same two figures on the sealed test set (knowledge/eval/test), at the threshold chosen on dev;
+   * 1x only, aggregates only; null when not measured (no test set, or the dev pass ran out of time).
+   */
+  test: { accuracy: number | null; oos_rejection: number | null; cases: number } | null;
+  /** The raw-score threshold chosen for a baseline on the dev set (null for the engine, which decides itself). */
   threshold: number | null;
-  /** Eval cases scored (all of them unless the system ran out of its time budget). */
+  /** Dev cases scored (all of them unless the system ran out of its time budget). */
   eval_n: number;
   eval_total: number;
   p50_us: number | null;
@@ -98,9 +101,9 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
   return out;
 }
 
-/** One scored case: what was expected and what the system found. */
+/** One scored case: what was expected (the entries a right reply answers, or null) and what the system found. */
 export interface Outcome {
-  expect: string | null;
+  expect: readonly string[] | null;
   reply: string;
   hit: Hit | null;
 }
@@ -109,7 +112,11 @@ const accepts = (order: ScoreOrder, hit: Hit | null, threshold: number) =>
   hit !== null &&
   (order === 'decided' || (order === 'lower' ? hit.score <= threshold : hit.score >= threshold));
 
-/** Accuracy (in-scope top-1, overall and per reply language) and out-of-scope rejection at a threshold. */
+/**
+ * Accuracy (in-scope top-1, overall and per reply language) and out-of-scope rejection at a threshold.
+ * A hit is right when its entry is one of the expected ones; the reply language is not judged (the
+ * baselines have none), so the engine's accuracy here can be above `npm run eval`'s.
+ */
 export function score(outcomes: readonly Outcome[], order: ScoreOrder, threshold: number) {
   let inScope = 0;
   let correct = 0;
@@ -123,7 +130,7 @@ export function score(outcomes: readonly Outcome[], order: ScoreOrder, threshold
       rejected += answered === null ? 1 : 0;
     } else {
       inScope += 1;
-      const ok = answered === o.expect;
+      const ok = answered !== null && o.expect.includes(answered);
       correct += ok ? 1 : 0;
       const t = perLang.get(o.reply) ?? { total: 0, correct: 0 };
       t.total += 1;
@@ -173,14 +180,15 @@ export function measureBuild<T>(build: () => T): { value: T; build_ms: number; h
 }
 
 /**
- * Measures one system on one knowledge base: build time and heap, accuracy and rejection on the eval
- * set (threshold chosen for baselines), then per-question latency over a warm, timed loop.
+ * Measures one system on one knowledge base: build time and heap, accuracy and rejection on the dev
+ * set (threshold chosen there for baselines) and, when given, on the sealed test set at that threshold
+ * (aggregates only: no case of it is kept or printed), then per-question latency over a warm, timed loop.
  */
 export function measureSystem(
   system: SystemUnderTest,
   kb: KnowledgeBase,
   cases: readonly EvalCase[],
-  holdout: readonly EvalCase[] | null,
+  test: readonly EvalCase[] | null,
   options: MeasureOptions,
 ): SystemFigures {
   const { value: searcher, build_ms, heap_mb } = measureBuild(() => system.build(kb));
@@ -202,14 +210,17 @@ export function measureSystem(
   const scored = score(outcomes, system.order, threshold ?? 0);
   const enough = outcomes.length >= Math.min(options.minEvalCases, ordered.length);
 
-  let holdoutFigures: SystemFigures['holdout'] = null;
-  if (holdout && holdout.length > 0 && complete) {
-    const h = holdout.map((c) => ({ expect: c.expect, reply: c.reply, hit: ask(c) }));
-    const s = score(h, system.order, threshold ?? 0);
-    holdoutFigures = { accuracy: s.accuracy, oos_rejection: s.oos_rejection, cases: h.length };
+  let testFigures: SystemFigures['test'] = null;
+  if (test && test.length > 0 && complete) {
+    const s = score(
+      test.map((c) => ({ expect: c.expect, reply: c.reply, hit: ask(c) })),
+      system.order,
+      threshold ?? 0,
+    );
+    testFigures = { accuracy: s.accuracy, oos_rejection: s.oos_rejection, cases: test.length };
   }
 
-  // Timed loop: warm up, then time each question, cycling through the eval set.
+  // Timed loop: warm up, then time each question, cycling through the dev set.
   const texts = ordered.map((c) => c.text);
   const warmupEnd = performance.now() + options.latencyBudgetMs / 10;
   for (let i = 0; i < options.warmupQuestions && complete && performance.now() < warmupEnd; i++) {
@@ -218,7 +229,7 @@ export function measureSystem(
   gc();
   const times = new Float64Array(options.latencyQuestions);
   let n = 0;
-  // A system too slow for the eval set gets a quarter of the budget: a handful of samples either way.
+  // A system too slow for the dev set gets a quarter of the budget: a handful of samples either way.
   const loopEnd = performance.now() + options.latencyBudgetMs / (complete ? 1 : 4);
   while (n < options.latencyQuestions && (n < 2 || performance.now() < loopEnd)) {
     const text = texts[n % texts.length] as string;
@@ -237,10 +248,10 @@ export function measureSystem(
       ? Object.fromEntries(Object.entries(scored.byLang).map(([l, a]) => [l, round(a, 4)]))
       : {},
     oos_rejection: enough ? round(scored.oos_rejection, 4) : null,
-    holdout: holdoutFigures && {
-      accuracy: round(holdoutFigures.accuracy, 4),
-      oos_rejection: round(holdoutFigures.oos_rejection, 4),
-      cases: holdoutFigures.cases,
+    test: testFigures && {
+      accuracy: round(testFigures.accuracy, 4),
+      oos_rejection: round(testFigures.oos_rejection, 4),
+      cases: testFigures.cases,
     },
     threshold: threshold === null ? null : Number(threshold.toPrecision(4)),
     eval_n: outcomes.length,

@@ -2,20 +2,27 @@ import type { EvalCase } from '../src/cli/eval.js';
 import type { KnowledgeBase } from '../src/knowledge/load.js';
 import { fusePlainSystem } from './baselines/fuse-plain.js';
 import { miniSearchSystem } from './baselines/minisearch.js';
+import { miniSearchStrongSystem } from './baselines/minisearch-strong.js';
 import { gc, type MeasureOptions, measureSystem } from './measure.js';
 import type { ScalingStep, SystemsFigures } from './report.js';
 import { DEFAULT_SEED, growKnowledge } from './synthetic.js';
 import { engineSystem, type SystemUnderTest } from './systems.js';
 
 /** Every system under test, in the order they are measured. */
-export const SYSTEMS: readonly SystemUnderTest[] = [engineSystem, fusePlainSystem, miniSearchSystem];
+export const SYSTEMS: readonly SystemUnderTest[] = [
+  engineSystem,
+  fusePlainSystem,
+  miniSearchSystem,
+  miniSearchStrongSystem,
+];
 
 /** What the systems part of the bench needs. */
 export interface SuiteInput {
   kb: KnowledgeBase;
+  /** The dev set: accuracy, rejection and baseline thresholds, at every size; the timed questions. */
   cases: readonly EvalCase[];
-  /** Held-out cases scored at 1x only (no threshold is chosen on them). */
-  holdout: readonly EvalCase[] | null;
+  /** The sealed test set, scored at 1x only at the thresholds chosen on dev (aggregates only). */
+  test: readonly EvalCase[] | null;
   measure: MeasureOptions;
   /** Sizes of the grown knowledge base, as multiples of the shipped one (1 is always measured). */
   factors: readonly number[];
@@ -26,13 +33,13 @@ export interface SuiteInput {
 
 /** Measures every system at 1x, then on the knowledge base grown by each factor. */
 export function runSuite(input: SuiteInput): { systems: SystemsFigures; scaling: ScalingStep[] } {
-  const { kb, cases, holdout, measure, factors, seed = DEFAULT_SEED, log = () => {} } = input;
+  const { kb, cases, test, measure, factors, seed = DEFAULT_SEED, log = () => {} } = input;
   const systems = input.systems ?? SYSTEMS;
-  const measureAll = (base: KnowledgeBase, withHoldout: boolean): SystemsFigures => {
+  const measureAll = (base: KnowledgeBase, withTest: boolean): SystemsFigures => {
     const out: SystemsFigures = {};
     for (const system of systems) {
       log(`${system.name}: ${base.entries.length} entries`);
-      out[system.name] = measureSystem(system, base, cases, withHoldout ? holdout : null, measure);
+      out[system.name] = measureSystem(system, base, cases, withTest ? test : null, measure);
       gc();
     }
     return out;

@@ -152,6 +152,7 @@ export function syntheticEntries(count: number, seed: number = DEFAULT_SEED): En
         title: (lang === 'zh' ? words.join('') : words.map(capitalize).join(' ')).slice(0, 40),
         questions: templates.map((t) => fill(t, words)),
         keywords: [...words, words.join(separator)],
+        unanswered: [],
         answer: lang === 'zh' ? answer : capitalize(answer),
       };
     }

@@ -10,7 +10,7 @@ export interface Hit {
 
 /**
  * How a raw score decides "answer": `lower` and `higher` are thresholded by the bench (the threshold is
- * chosen on the eval set), `decided` means the system answers or declines by itself (the engine).
+ * chosen on the dev set), `decided` means the system answers or declines by itself (the engine).
  */
 export type ScoreOrder = 'lower' | 'higher' | 'decided';
 
