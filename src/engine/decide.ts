@@ -31,9 +31,12 @@ export function decide(ranked: readonly Ranked[], query: Query, options: Matcher
   const best = ranked[0];
   if (!best) return { kind: 'refuse' };
   const { terms } = query;
-  // The best fit among the questions the article leaves open ("who signed it in person?").
+  // Weather, a poem, a sum: refused plainly, never a forum answer and never "did you mean".
+  if (terms.some((t) => t.role === 'offTopic')) return { kind: 'refuse', best };
+  // The best fit among the questions the article leaves open ("who signed it in person?"), about a
+  // subject the knowledge base knows.
   let open: Ranked | undefined;
-  for (const r of ranked) if (r.gap > (open?.gap ?? 0)) open = r;
+  for (const r of ranked) if (r.gap > (open?.gap ?? 0) && r.score > 0) open = r;
   if (open && open.gap >= options.partialThreshold && open.gap >= best.score + options.partialMargin)
     return { kind: 'partial', best: open };
   // Asking what the source never tells (the next forum, how many came) about a subject it knows.

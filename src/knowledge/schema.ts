@@ -77,6 +77,11 @@ export const lexiconSchema = z.strictObject({
    */
   unanswerable: z.array(nonEmpty).default([]),
   /**
+   * Synonym groups (named by their first member) for subjects far from the forum (weather, jokes, poems,
+   * recipes, code, sums): a question about them is refused plainly, whatever else it names.
+   */
+  offTopic: z.array(nonEmpty).default([]),
+  /**
    * Synonym groups (named by their first member) that open a conversation ("hello"): when the message
    * also asks about something, it is that question that gets answered ("Hi! Tell me about the forum").
    */
@@ -94,6 +99,7 @@ export const LEXICON_ROLES = {
   questionWords: 'question',
   overviewWords: 'overview',
   unanswerable: 'unanswerable',
+  offTopic: 'offTopic',
   greetingWords: 'greeting',
   followUpWords: 'followUp',
 } as const;
