@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import {
   EVAL_SETS,
+  type EvalReport,
   evaluate,
   failures,
   formatReport,
@@ -9,30 +10,72 @@ import {
   SEALED_SETS,
 } from '../cli/eval.js';
 import { createEngine } from '../engine/engine.js';
+import { RULES } from '../engine/options.js';
 import { createI18n, translator } from '../i18n.js';
 import { loadKnowledge } from '../knowledge/load.js';
 import { buildReply, renderText } from '../render/reply.js';
 
-const { values } = parseArgs({ options: { json: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, ablate: { type: 'boolean', default: false } },
+});
 const kb = loadKnowledge();
-const engine = createEngine(kb);
-const i18n = createI18n();
-const replyText = (result: Parameters<typeof buildReply>[0]) =>
-  renderText(buildReply(result, engine, translator(i18n, result.lang)));
 const sets = loadEvalSets();
-const reports = Object.fromEntries(
-  EVAL_SETS.map((name) => [
-    name,
-    evaluate(engine, sets[name], { keepMisses: !SEALED_SETS.includes(name), replyText }),
-  ]),
-);
-const failed = GATED_SETS.flatMap((name) => failures(name, reports[name] as (typeof reports)[string]));
-if (values.json) {
-  process.stdout.write(`${JSON.stringify({ ...reports, failures: failed, pass: failed.length === 0 })}\n`);
-} else {
-  for (const name of EVAL_SETS) {
-    process.stdout.write(`${formatReport(name, reports[name] as (typeof reports)[string])}\n\n`);
+
+/** Right cases of a report: in scope answered right plus out of scope handled. */
+const tally = (r: EvalReport) => {
+  let inScope = 0;
+  let outOfScope = 0;
+  for (const lang of Object.values(r.byLang)) {
+    inScope += lang.inScope.right;
+    outOfScope += lang.outOfScope.right;
   }
-  process.stdout.write(failed.length === 0 ? 'PASS: every target met.\n' : `FAIL: ${failed.join('; ')}\n`);
+  return { inScope, outOfScope };
+};
+
+if (values.ablate) {
+  // Each rule switched off in turn, on the development set: what it buys is the drop without it.
+  const full = tally(evaluate(createEngine(kb), sets.dev, { keepMisses: false }));
+  const rows = RULES.map((rule) => {
+    const lexicon = { ...kb.lexicon, ...rule.lexicon };
+    const engine = createEngine({ ...kb, lexicon }, rule.options);
+    const without = tally(evaluate(engine, sets.dev, { keepMisses: false }));
+    return {
+      rule: rule.name,
+      what: rule.what,
+      inScope: full.inScope - without.inScope,
+      outOfScope: full.outOfScope - without.outOfScope,
+    };
+  });
+  if (values.json)
+    process.stdout.write(`${JSON.stringify({ set: 'dev', cases: sets.dev.length, full, rules: rows })}\n`);
+  else {
+    process.stdout.write(
+      `What each rule buys on dev (${sets.dev.length} cases; cases lost when it is switched off):\n` +
+        `${'rule'.padEnd(18)}${'in scope'.padStart(9)}${'out of scope'.padStart(13)}  what it does\n`,
+    );
+    const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
+    for (const r of rows)
+      process.stdout.write(
+        `${r.rule.padEnd(18)}${sign(r.inScope).padStart(9)}${sign(r.outOfScope).padStart(13)}  ${r.what}\n`,
+      );
+  }
+} else {
+  const engine = createEngine(kb);
+  const i18n = createI18n();
+  const replyText = (result: Parameters<typeof buildReply>[0]) =>
+    renderText(buildReply(result, engine, translator(i18n, result.lang)));
+  const reports = Object.fromEntries(
+    EVAL_SETS.map((name) => [
+      name,
+      evaluate(engine, sets[name], { keepMisses: !SEALED_SETS.includes(name), replyText }),
+    ]),
+  ) as Record<(typeof EVAL_SETS)[number], EvalReport>;
+  const failed = GATED_SETS.flatMap((name) => failures(name, reports[name]));
+  if (values.json) {
+    process.stdout.write(`${JSON.stringify({ ...reports, failures: failed, pass: failed.length === 0 })}\n`);
+  } else {
+    for (const name of EVAL_SETS) process.stdout.write(`${formatReport(name, reports[name])}\n\n`);
+    process.stdout.write(failed.length === 0 ? 'PASS: every target met.\n' : `FAIL: ${failed.join('; ')}\n`);
+  }
+  process.exitCode = failed.length === 0 ? 0 : 1;
 }
-process.exitCode = failed.length === 0 ? 0 : 1;

@@ -55,7 +55,9 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
    */
   function partDecisions(parts: readonly string[], query: Query): Decision[] {
     const out: Decision[] = [];
-    if (parts.length >= 2) for (const part of parts) out.push(decideOn(retriever.query(part)).decision);
+    if (parts.length >= 2)
+      for (const part of parts.slice(0, options.maxPartsRead))
+        out.push(decideOn(retriever.query(part)).decision);
     const asks = query.terms.filter((t) => t.role === 'question' && t.known);
     if (asks.length >= 2) {
       for (const ask of asks) {
@@ -124,7 +126,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       if (whole.kind === 'answer' && whole.best.entry.kind === 'chitchat' && analysis.parts.length < 2) {
         return result(whole, base);
       }
-      whole = compose(whole, partDecisions(analysis.parts, query), options.maxParts);
+      if (options.answerParts) whole = compose(whole, partDecisions(analysis.parts, query), options.maxParts);
       return result(whole, base);
     },
 

@@ -22,8 +22,12 @@ export interface MatcherOptions extends SpellingOptions {
   partialMargin: number;
   /** "Did you mean" is offered only when at most this share of the question is words the knowledge base lacks. */
   maxSuggestUnknownShare: number;
+  /** Whether a message's sentences and clauses are also decided on alone (long and several-part messages). */
+  answerParts: boolean;
   /** A message asking several things is answered with at most this many entries. */
   maxParts: number;
+  /** Only a message's first this many sentences and clauses are decided on alone (a bound on the work). */
+  maxPartsRead: number;
   /** How many "did you mean" entries at most. */
   maxSuggestions: number;
   /** Runners-up within this distance of the best answer are offered alongside it. */
@@ -79,7 +83,9 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   partialThreshold: 0.5,
   partialMargin: 0.05,
   maxSuggestUnknownShare: 0.2,
+  answerParts: true,
   maxParts: 3,
+  maxPartsRead: 8,
   maxSuggestions: 3,
   alternativeMargin: 0.05,
   queryCoverageExponent: 0.75,
@@ -106,3 +112,107 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   hanSlipMinLength: 5,
   maxQueryLength: 1000,
 });
+
+/**
+ * The rules beyond the scoring model, each with what switches it off: `npm run eval -- --ablate` measures
+ * what each one buys on the development set (README, "How matching works"). A rule that buys nothing goes.
+ */
+export interface Rule {
+  name: string;
+  /** What the rule does, in a line. */
+  what: string;
+  /** The options that switch it off... */
+  options?: Partial<MatcherOptions>;
+  /** ...or the lexicon role lists it empties. */
+  lexicon?: Partial<Record<'unanswerable' | 'offTopic' | 'questionWords' | 'overviewWords', string[]>>;
+}
+
+export const RULES: readonly Rule[] = [
+  {
+    name: 'parts',
+    what: 'sentences and clauses decided alone; several answers in one reply',
+    options: { answerParts: false },
+  },
+  {
+    name: 'partial',
+    what: "an entry's unanswered questions give an honest partial answer",
+    options: { partialThreshold: Number.POSITIVE_INFINITY },
+  },
+  {
+    name: 'unanswerable',
+    what: 'lexicon subjects the article never tells (other editions, fees...) are not answered',
+    lexicon: { unanswerable: [] },
+  },
+  {
+    name: 'offTopic',
+    what: 'lexicon off-topic subjects (weather, poems...) are refused',
+    lexicon: { offTopic: [] },
+  },
+  {
+    name: 'suggestKnownOnly',
+    what: '"did you mean" only when the words are known',
+    options: { maxSuggestUnknownShare: 1 },
+  },
+  {
+    name: 'askCoverage',
+    what: 'an answer covers what is asked beyond names',
+    options: { minAskCoverage: 0 },
+  },
+  {
+    name: 'clearWinner',
+    what: 'a clear lead is answered below the threshold',
+    options: { answerMargin: Number.POSITIVE_INFINITY },
+  },
+  {
+    name: 'shortQuery',
+    what: 'one-term questions need a closer match',
+    options: { shortAnswerThreshold: 0.5 },
+  },
+  {
+    name: 'secondQuestion',
+    what: "an entry's second-best question counts too",
+    options: { secondQuestionWeight: 0 },
+  },
+  {
+    name: 'unmentionedNames',
+    what: 'an entry that never mentions the names asked about scores less',
+    options: { unmentionedNamesFactor: 1 },
+  },
+  {
+    name: 'unaskedKind',
+    what: 'an entry none of whose questions asks where/when/who/how many scores less',
+    options: { unaskedKindFactor: 1 },
+  },
+  {
+    name: 'questionKinds',
+    what: 'question words (where, when, who, how many) as concepts',
+    lexicon: { questionWords: [] },
+  },
+  {
+    name: 'overviewIntent',
+    what: 'a request for a summary or list favours overview entries',
+    options: { overviewIntentBonus: 0 },
+  },
+  { name: 'overviewTieBreak', what: 'overview entries win exact ties', options: { overviewBonus: 0 } },
+  {
+    name: 'smallTalkUnknown',
+    what: 'with only small talk known, unknown words count less',
+    options: { smallTalkUnknownShare: 1 },
+  },
+  {
+    name: 'genericWords',
+    what: 'common words the index lacks count less against a match',
+    options: { genericWeight: 1 },
+  },
+  {
+    name: 'hanUnknown',
+    what: 'unknown Chinese bigrams (and straddles) count less against a match',
+    options: { unknownHanWeight: 1, straddleWeight: 1 },
+  },
+  {
+    name: 'hanSlip',
+    what: 'a known Chinese question typed with one slip matches',
+    options: { hanSlipMinLength: Number.POSITIVE_INFINITY },
+  },
+  { name: 'entityWeight', what: 'names weigh less than what is asked', options: { entityWeight: 1 } },
+];

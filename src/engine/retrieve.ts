@@ -215,7 +215,9 @@ export function createRetriever(
       seen.add(term.text);
       const weight = weightOf.get(term.text);
       const entity = term.entity === true;
-      const { role } = term;
+      // A guessed correction (解释 read as 诗) may not refuse a question: only what is typed as it is does.
+      const guessed = term.factor < 1 && (term.role === 'offTopic' || term.role === 'unanswerable');
+      const role = guessed ? undefined : term.role;
       if (weight !== undefined) {
         out.push({
           text: term.text,

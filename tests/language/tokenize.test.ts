@@ -12,6 +12,7 @@ const lexicon = {
   questionWords: [],
   overviewWords: ['overview'],
   unanswerable: [],
+  offTopic: [],
   greetingWords: [],
   followUpWords: [],
 };

@@ -50,7 +50,14 @@ const vocabulary = new Map(
     const entries = knowledge.entries.map((e) =>
       escapeRegExp(`${e.i18n[lang].title}\n\n${e.i18n[lang].answer}`),
     );
-    const body = `(?:${[...ui, ...entries].join('|')})`;
+    // A message asking several things: more entries, each under its title.
+    const parts = knowledge.entries.map((e) => escapeRegExp(`${e.i18n[lang].title}\n${e.i18n[lang].answer}`));
+    // A partial answer: what the article does not say, then what it says about the entry's subject.
+    const partials = knowledge.entries.map((e) => {
+      const lead = escapeRegExp(i18n.t('ask.partial', { lng: lang, title: e.i18n[lang].title }));
+      return `${escapeRegExp(e.i18n[lang].title)}\n\n${lead}\n\n${escapeRegExp(e.i18n[lang].answer)}`;
+    });
+    const body = `(?:${[...ui, ...partials, `(?:${entries.join('|')})(?:\n\n(?:${parts.join('|')}))*`].join('|')})`;
     const note = templateRegExp(i18n.t('ask.truncated', { lng: lang, max: '{{max}}' }));
     const also = escapeRegExp(i18n.t('ask.alsoRelevant', { lng: lang }));
     const text = new RegExp(`^(?:${note}\\n\\n)?${body}(?:\\n\\n${also})?$`);
