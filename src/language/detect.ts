@@ -71,7 +71,7 @@ export function detectLanguage(
     letters.zh += [...run].length * weights.han;
     for (const word of chineseWords(run)) if (isStopword(word, 'zh')) functionWords.zh += 1;
   }
-  // Russian or Chinese typed in Latin letters ("kto vystupal na forume", "luntan zai nali")
+  // Russian or Chinese typed in Latin letters ("kto podpisal soglashenie", "luntan zai nali")
   // has its grammar in Latin words.
   // Counted on the broad lists of common words, in every language alike: "kto", "gde" are not stopwords.
   const romanised: Record<Lang, number> = { zh: 0, ru: 0, en: 0 };
