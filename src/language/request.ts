@@ -20,7 +20,7 @@ const RU_ADVERBS = '(по-английски|по-русски|по-китайс
 const ZH_NAMES = '(中文|汉语|漢語|华语|華語|普通话|普通話|俄语|俄語|俄文|英语|英語|英文)';
 // Simplified and Traditional forms of the Chinese request words.
 const ZH_PLEASE = '(?:请|請)';
-const ZH_REPLY = '(?:回答|回复|回覆|回復|答复|答覆|说|說|讲|講|介绍|介紹)';
+const ZH_REPLY = '(?:回答|回复|回覆|回復|答复|答覆|答|说|說|讲|講|介绍|介紹|写|寫)';
 const ZH_SWITCH = '(?:切换|切換|换成|換成|改成|改用)';
 
 const NAME_LANG: readonly [RegExp, Lang][] = [
@@ -55,7 +55,10 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(`${WORD_START}${RU_ADVERBS}\\s*,?\\s*пожалуйста`, 'iu'),
   new RegExp(`${WORD_START}(?:на\\s+${RU_NAMES}(?:\\s+языке)?)\\s*,?\\s*пожалуйста`, 'iu'),
   // Chinese: "(请)用中文回答/回复/说", "切换(到)俄语", "说中文".
-  new RegExp(`${ZH_PLEASE}?(?:你)?(?:用|以)${ZH_NAMES}(?:来|來)?${ZH_REPLY}(?:一下)?(?:吧|好吗|好嗎)?`, 'u'),
+  new RegExp(
+    `${ZH_PLEASE}?(?:你)?(?:用|以)${ZH_NAMES}(?:来|來)?${ZH_REPLY}(?:一下|下)?(?:我|给我|給我)?(?:吧|啦|呀|啊|好吗|好嗎)?`,
+    'u',
+  ),
   new RegExp(`${ZH_PLEASE}?${ZH_SWITCH}(?:到|成|为|為)?${ZH_NAMES}`, 'u'),
 ];
 
@@ -66,6 +69,58 @@ const TRIM = /^[\s,.;:!?，。；：！？、…-]+|[\s,.;:!?，。；：！？�
 function langOf(found: string): Lang | null {
   const text = found.toLowerCase();
   for (const [pattern, lang] of NAME_LANG) if (pattern.test(text)) return lang;
+  return null;
+}
+
+// A language named as the medium of the reply ("in Simplified Chinese", "на английском", "по-китайски",
+// "na kitayskom") together, in the same sentence, with a word of replying or asking ("answer", "ответ",
+// "пожалуйста", "please") asks for that language however the rest is phrased. (Chinese requests are
+// phrased closely enough for the patterns above; "用英语怎么说" asks how to say a word.)
+// The language ends its phrase: "in Russian translation" names a translation, not the reply's language.
+const MEDIUM_END =
+  '(?=\\s*(?:$|[,.!?;:，。！？)]|please|pls|language|only|too|as well|пожалуйста|языке|только|тоже|pozhalu))';
+const MEDIUM = new RegExp(
+  `${WORD_START}(?:(?:in\\s+(?:simplified\\s+|traditional\\s+|plain\\s+)?${EN_NAMES}|на\\s+${RU_NAMES}(?:\\s+язык\\p{L}*)?|${RU_ADVERBS}|` +
+    `na\\s+(?:angl|russk|kitaysk|kitajsk)\\p{L}*|po[-\\s]?(?:angliysk|anglijsk|russk|kitaysk|kitajsk)\\p{L}*)${MEDIUM_END})`,
+  'iu',
+);
+const CUE = new RegExp(
+  `${WORD_START}(?:answer|reply|respond|write|tell|say|explain|please|pls|` +
+    'ответ\\p{L}*|отвеч\\p{L}*|напиш\\p{L}*|пиши\\p{L}*|скаж\\p{L}*|расскаж\\p{L}*|объясн\\p{L}*|дай\\p{L}*|' +
+    'пожалуйста|otvet\\p{L}*|otvech\\p{L}*|napish\\p{L}*|pozhalu[iy]?sta)(?!\\p{L})',
+  'iu',
+);
+const MEDIUM_LANG: readonly [RegExp, Lang][] = [
+  [/english|английск|angl/iu, 'en'],
+  [/russian|русск|russk/iu, 'ru'],
+  [/chinese|mandarin|китайск|kitaysk|kitajsk/iu, 'zh'],
+];
+// Sentences, and the clauses inside them.
+const SENTENCES = /[^.!?。！？\n]+[.!?。！？\n]*/gu;
+const CLAUSES = /[^,;，；、]+[,;，；、]*/gu;
+
+/** A request phrased freely: the clause (or short sentence) naming the reply's language with a cue. */
+function freeRequest(text: string): LanguageRequest | null {
+  for (const { 0: sentence, index } of text.matchAll(SENTENCES)) {
+    const medium = MEDIUM.exec(sentence);
+    if (!medium || !CUE.test(sentence)) continue;
+    const lang = MEDIUM_LANG.find(([pattern]) => pattern.test(medium[0]))?.[1];
+    if (!lang) continue;
+    // The clause holding the language goes when it holds the cue too; otherwise the whole sentence
+    // ("Ответьте, пожалуйста, по-английски, внучке для школы нужно.") when it is short.
+    const clause = [...sentence.matchAll(CLAUSES)].find(
+      (c) => (c.index ?? 0) <= medium.index && medium.index < (c.index ?? 0) + c[0].length,
+    );
+    const words = sentence.split(/\s+/).filter(Boolean).length;
+    const [cut, at] =
+      clause && CUE.test(clause[0])
+        ? [clause[0], (index ?? 0) + (clause.index ?? 0)]
+        : words <= 10
+          ? [sentence, index ?? 0]
+          : [medium[0], (index ?? 0) + medium.index];
+    const rest = `${text.slice(0, at)} ${text.slice(at + cut.length)}`.replace(/\s+/g, ' ').replace(TRIM, '');
+    return { lang, rest };
+  }
   return null;
 }
 
@@ -86,5 +141,5 @@ export function languageRequest(text: string): LanguageRequest | null {
       .replace(TRIM, '');
     return { lang, rest };
   }
-  return null;
+  return freeRequest(text);
 }
