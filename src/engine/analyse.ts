@@ -17,7 +17,14 @@ export interface Analysis {
    * The sentences and clauses of the question that may each ask something ("When was it? And where?",
    * "какая тема была и кто выступал"), in order; a single part when it has none.
    */
-  parts: string[];
+  parts: Part[];
+}
+
+/** A sentence or clause of a message. */
+export interface Part {
+  text: string;
+  /** It asks something (a question mark or a question word), unlike a greeting, a story or thanks. */
+  asks: boolean;
 }
 
 // Scripts and styles are code, not words: their content goes with the tags.
@@ -50,8 +57,9 @@ const SENTENCE_END = /(?<=[!?！？。；;…])|(?<=\.)(?=\s)|\n+/u;
 // Words that open a question, for cutting "…, and who spoke?" and "…и кто выступал" apart.
 const QUESTION_START =
   '(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|can|could|' +
-  'кто|кого|кому|что|чего|чем|где|когда|куда|откуда|как|какой|какая|какое|какие|каким|какую|каких|' +
-  'почему|зачем|сколько|чей|чья|чьё|чьи|ли)(?![\\p{L}])';
+  '(?:(?:на|о|об|в|во|с|со|к|по|за|из-за|ради|для|от|до|про|при)\\s+)?' +
+  '(?:кто|кого|кому|ком|кем|что|чего|чему|чем|чём|где|когда|куда|откуда|как\\p{L}*|' +
+  'почему|зачем|сколько|чей|чья|чьё|чьи|ли))(?![\\p{L}])';
 // "and", "also", "и", "а также" before a question word; a comma before one.
 const CLAUSE_JOIN = new RegExp(
   `(?:,\\s*|\\s+)(?:and also|and|also|plus|as well as|а также|и ещё|и еще|и|а|ещё|еще)\\s+(?=${QUESTION_START})|,\\s*(?=${QUESTION_START})`,
@@ -61,6 +69,16 @@ const CLAUSE_JOIN = new RegExp(
 // question ("论坛在哪里，谁发言了"); spaces between keywords ("论坛 主题") do not cut.
 const HAN_JOIN =
   /(?<=\p{Script=Han}[吗呢吧么啊]?)\s*(?:[，,、\s]\s*)?(?:还有|還有|另外|以及|顺便问一下|顺便问下|顺便|順便|再问一下|再问下|此外)|(?<=什么|吗|呢|谁|哪|哪里|哪儿|几|几号|多少|怎么|怎样|如何|为什么|啥|时候)[，,、\s]+(?=\p{Script=Han})/u;
+
+// What makes a part a question: a question mark, a question word opening it, or a Chinese question word
+// or particle anywhere ("论坛在哪", "是真的吗").
+const ASKS = new RegExp(
+  `[?？]|^\\s*${QUESTION_START}|[什么哪谁几多少吗呢怎为如啥咩乜边邊]|是否|有没有|有沒有|\\bli\\b|(?<![\\p{L}])ли(?![\\p{L}])`,
+  'iu',
+);
+
+/** Whether a part of a message asks something. */
+export const asks = (part: string) => ASKS.test(part);
 
 /** The sentences and clauses of a message, in order (the message itself when it has only one). */
 export function splitParts(text: string): string[] {
@@ -79,5 +97,6 @@ export function analyse(text: string, maxLength: number): Analysis {
   // "Who is Zhang Hanhui? Answer in Russian": the language the message asks for wins, and is not matched.
   const request = languageRequest(plain);
   const question = request ? request.rest : plain;
-  return { question, ...(request ? { requested: request.lang } : {}), parts: splitParts(question) };
+  const parts = splitParts(question).map((part) => ({ text: part, asks: asks(part) }));
+  return { question, ...(request ? { requested: request.lang } : {}), parts };
 }

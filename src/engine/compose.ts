@@ -20,13 +20,7 @@ export function compose(whole: Decision, parts: readonly Decision[], maxParts: n
   // "Hi! When was it?": small talk steps aside when a part asks about facts.
   const facts = answers.filter((a) => a.entry.kind !== 'chitchat');
   const answered = facts.length > 0 ? facts : answers;
-  // A confident answer to the whole message that no part gives ("the agreements, what for?") was not
-  // asking several things: the parts are not questions of their own.
-  const wholeLeads =
-    whole.kind === 'answer' &&
-    !answered.some((a) => a.entry.id === whole.best.entry.id) &&
-    answered.every((a) => a.score <= whole.best.score);
-  if (answered.length >= 2 && !wholeLeads) {
+  if (answered.length >= 2) {
     // The whole message's own answer leads when it is one of the parts' answers.
     const lead =
       whole.kind === 'answer' && answered.some((a) => a.entry.id === whole.best.entry.id)

@@ -6,7 +6,7 @@ import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
 import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
 import { createTokenizer } from '../language/tokenize.js';
-import { analyse } from './analyse.js';
+import { analyse, type Part } from './analyse.js';
 import { type Composed, compose } from './compose.js';
 import { type Decision, decide } from './decide.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
@@ -50,14 +50,17 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
   }
 
   /**
-   * The decisions on the parts of a message that may each ask something: its sentences and clauses, and
-   * for a question with two question words ("when and where was it?") one variant per question word.
+   * The decisions on the parts of a message that may each ask something: its sentences and clauses (only
+   * those that ask, when some do: a greeting, a story or thanks asks nothing), and for a question with two
+   * question words ("when and where was it?") one variant per question word.
    */
-  function partDecisions(parts: readonly string[], query: Query): Decision[] {
+  function partDecisions(parts: readonly Part[], query: Query): Decision[] {
     const out: Decision[] = [];
-    if (parts.length >= 2)
+    if (parts.length >= 2) {
+      const asking = parts.some((p) => p.asks);
       for (const part of parts.slice(0, options.maxPartsRead))
-        out.push(decideOn(retriever.query(part)).decision);
+        if (part.asks || !asking) out.push(decideOn(retriever.query(part.text)).decision);
+    }
     const asks = query.terms.filter((t) => t.role === 'question' && t.known);
     if (asks.length >= 2) {
       for (const ask of asks) {
