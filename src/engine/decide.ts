@@ -43,16 +43,12 @@ export function decide(ranked: readonly Ranked[], query: Query, options: Matcher
   if (terms.some((t) => t.role === 'unanswerable'))
     return best.score >= options.suggestThreshold ? { kind: 'partial', best } : { kind: 'refuse', best };
 
-  const threshold =
-    terms.length <= options.shortQueryTerms ? options.shortAnswerThreshold : options.answerThreshold;
-  const second = ranked[1]?.score ?? 0;
-  const clearWinner = best.score >= options.marginThreshold && best.score - second >= options.answerMargin;
   // Matching only the names ("the email of the Capital Library") is not answering the question.
   const coversAsk = best.askCoverage >= options.minAskCoverage;
-  if ((best.score >= threshold || clearWinner) && coversAsk) {
+  if (best.score >= options.answerThreshold && coversAsk) {
     const alternatives = ranked
       .slice(1, options.maxSuggestions)
-      .filter((r) => r.score >= threshold && best.score - r.score <= options.alternativeMargin);
+      .filter((r) => r.score >= options.answerThreshold && best.score - r.score <= options.alternativeMargin);
     return { kind: 'answer', best, alternatives };
   }
   // "Did you mean" only when the question is about what the knowledge base knows: words it has never

@@ -4,18 +4,10 @@ import type { SpellingOptions } from '../language/spelling.js';
 export interface MatcherOptions extends SpellingOptions {
   /** Confidence at or above which the best entry is given as the answer. */
   answerThreshold: number;
-  /** A best entry this far ahead of the runner-up is answered even below answerThreshold... */
-  answerMargin: number;
-  /** ...as long as its confidence is at least this... */
-  marginThreshold: number;
-  /** ...and it covers at least this share of what the question asks beyond names. */
+  /** An answer's entry covers at least this share of what the question asks beyond names. */
   minAskCoverage: number;
   /** Confidence at or above which entries are offered as "did you mean" (below: "I don't know"). */
   suggestThreshold: number;
-  /** Queries with at most this many meaningful terms are "short" and use shortAnswerThreshold. */
-  shortQueryTerms: number;
-  /** Answer threshold for short queries: one word matches many things, so ask for a closer match. */
-  shortAnswerThreshold: number;
   /** An entry's unanswered question fitting at least this well (and better than any answer) gives a partial answer. */
   partialThreshold: number;
   /** ...by at least this much over the best answered question. */
@@ -73,13 +65,9 @@ export interface MatcherOptions extends SpellingOptions {
 }
 
 export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
-  answerThreshold: 0.5,
-  answerMargin: 0.1,
-  marginThreshold: 0.4,
+  answerThreshold: 0.4,
   minAskCoverage: 0.3,
   suggestThreshold: 0.28,
-  shortQueryTerms: 1,
-  shortAnswerThreshold: 0.6,
   partialThreshold: 0.5,
   partialMargin: 0.05,
   maxSuggestUnknownShare: 0.2,
@@ -157,16 +145,6 @@ export const RULES: readonly Rule[] = [
     name: 'askCoverage',
     what: 'an answer covers what is asked beyond names',
     options: { minAskCoverage: 0 },
-  },
-  {
-    name: 'clearWinner',
-    what: 'a clear lead is answered below the threshold',
-    options: { answerMargin: Number.POSITIVE_INFINITY },
-  },
-  {
-    name: 'shortQuery',
-    what: 'one-term questions need a closer match',
-    options: { shortAnswerThreshold: 0.5 },
   },
   {
     name: 'secondQuestion',
