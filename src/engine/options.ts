@@ -47,8 +47,6 @@ export interface MatcherOptions extends SpellingOptions {
   entityWeight: number;
   /** Bonus of overview entries when the question asks for a list or a summary (lexicon overviewWords). */
   overviewIntentBonus: number;
-  /** An entry that mentions none of the names a question names (not even in its answer) scores this share. */
-  unmentionedNamesFactor: number;
   /**
    * An entry none of whose questions asks what the question asks (its question words: where, when, who)
    * scores this share.
@@ -92,7 +90,6 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   genericWeight: 0.5,
   smallTalkUnknownShare: 0.25,
   entityWeight: 0.8,
-  unmentionedNamesFactor: 0.9,
   unaskedKindFactor: 0.7,
   contextFactor: 0.6,
   overviewIntentBonus: 0.15,
@@ -150,11 +147,6 @@ export const RULES: readonly Rule[] = [
     name: 'secondQuestion',
     what: "an entry's second-best question counts too",
     options: { secondQuestionWeight: 0 },
-  },
-  {
-    name: 'unmentionedNames',
-    what: 'an entry that never mentions the names asked about scores less',
-    options: { unmentionedNamesFactor: 1 },
   },
   {
     name: 'unaskedKind',

@@ -143,11 +143,8 @@ export function createRetriever(
   // The names (entity concepts) each entry's titles use, by entry id: what a follow-up borrows. Titles,
   // not questions: an entry's many questions name everything around its subject.
   const namesOf = new Map<string, Set<string>>();
-  // The names each entry talks about anywhere, its answers included, by entry index.
-  const mentions: Set<string>[] = [];
   entries.forEach((entry, e) => {
     const seen = new Set<string>();
-    const names = new Set<string>();
     namesOf.set(
       entry.id,
       new Set(
@@ -159,20 +156,11 @@ export function createRetriever(
         ),
       ),
     );
-    // The answers are translations of one another: the English one names what they all name, and is the
-    // cheapest to read (no Chinese segmentation of long sentences).
-    mentions[e] = new Set(
-      tokenizer
-        .terms(entry.i18n.en.answer)
-        .filter((t) => t.entity)
-        .map((t) => t.text),
-    );
     for (const { text, gap } of texts(entry)) {
       // A pronoun refers to context, and a greeting in a fact's question ("hi, when was it?") is not the fact.
       const tokens = tokenizer
         .terms(text)
         .filter((t) => t.role !== 'followUp' && (t.role !== 'greeting' || entry.kind === 'chitchat'));
-      if (!gap) for (const t of tokens) if (t.entity) names.add(t.text);
       const terms = [...new Set(tokens.map((t) => t.text))];
       if (terms.length === 0) continue;
       const d = docs.length;
@@ -193,7 +181,6 @@ export function createRetriever(
         else postings.set(t, [d]);
       }
     }
-    for (const name of names) mentions[e]?.add(name);
     for (const t of seen) entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
   });
   for (const [t, count] of factDocs) if (count > (talkDocs.get(t) ?? 0)) factual.add(t);
@@ -376,7 +363,6 @@ export function createRetriever(
       const ranked: (Ranked & { value: number })[] = [];
       const b = options.bestQuestionWeight;
       const c = options.secondQuestionWeight;
-      const names = terms.flatMap((t) => (t.entity && t.known ? [t.text] : []));
       // Only a question word typed as it is: a corrected one may be a guess (那天 "that day" read as 哪天),
       // and one the segmenter did not see may not be one (在|哪一|年 is "in which year").
       const asksKind = terms.some((t) => t.role === 'question' && t.known && t.factor === 1 && !t.cutApart);
@@ -391,17 +377,11 @@ export function createRetriever(
             ? options.overviewBonus + (wantsOverview ? options.overviewIntentBonus : 0)
             : 0);
         const askCoverage = askTotal === 0 ? 1 : (entryAskCover[e] as number) / askTotal;
-        // "Lyubimova's birthday": an entry that never mentions anyone or anything the question
-        // names (the forum's history) answers another question, however well the rest matches.
-        const talksOf = names.length === 0 || names.some((name) => mentions[e]?.has(name));
         // "Where was the very first forum held?": an entry none of whose questions asks "where" (the
         // forum's history) is not where a "where" question's answer is.
         const asksAlike = !asksKind || entryAsksKind[e] === 1;
         entryAsksKind[e] = 0;
-        const value =
-          score *
-          (talksOf ? 1 : options.unmentionedNamesFactor) *
-          (asksAlike ? 1 : options.unaskedKindFactor);
+        const value = score * (asksAlike ? 1 : options.unaskedKindFactor);
         // Confidence is at most 1; past it, the uncapped value still orders (a perfect fit with more
         // fitting questions, or an overview asked for, comes first).
         ranked.push({ entry, score: Math.min(1, value), gap: bestGap[e] as number, askCoverage, value });
