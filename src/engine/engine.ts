@@ -59,7 +59,8 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     if (parts.length >= 2) {
       const asking = parts.some((p) => p.asks);
       for (const part of parts.slice(0, options.maxPartsRead))
-        if (part.asks || !asking) out.push(decideOn(retriever.query(part.text)).decision);
+        if (part.asks || !asking)
+          out.push(decideOn(retriever.query(part.text, { sameMessage: true })).decision);
     }
     const asks = query.terms.filter((t) => t.role === 'question' && t.known);
     if (asks.length >= 2) {
@@ -123,7 +124,9 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
         !query.terms.some((t) => t.entity) &&
         (query.refersBack || whole.kind !== 'answer')
       ) {
-        const followUp = decideOn(retriever.query(analysis.question, askOptions.context)).decision;
+        const followUp = decideOn(
+          retriever.query(analysis.question, { context: askOptions.context, sameMessage: true }),
+        ).decision;
         if (followUp.kind === 'answer') return result(followUp, base);
       }
       if (whole.kind === 'answer' && whole.best.entry.kind === 'chitchat' && analysis.parts.length < 2) {

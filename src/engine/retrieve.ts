@@ -68,9 +68,10 @@ export interface Query {
 export interface Retriever {
   /**
    * A question's terms as the index sees them; `context` (an entry answered just before) lends the
-   * question that entry's names, for follow-ups like "and what did he say?".
+   * question that entry's names, for follow-ups like "and what did he say?". `sameMessage` reuses the
+   * typo corrections of the previous query (a part of the message queried just before).
    */
-  query(text: string, context?: string): Query;
+  query(text: string, options?: { context?: string; sameMessage?: boolean }): Query;
   /** The entries that share a term with the query, best first. */
   rank(query: Query): Ranked[];
   /**
@@ -113,16 +114,16 @@ export function createRetriever(
     }
   }
   const corrector = createCorrector(vocabulary, options, tokenizer.isAnyStopword, words);
-  // The words of the question ranked last and their corrections: readsAs (telling the language, after
-  // ranking) asks about the same words, and a correction is the costly part of a question.
+  // The words of the message queried last and their corrections: its parts and readsAs (telling the
+  // language, after ranking) ask about the same words, and a correction is the costly part of a question.
   let lastCorrections = new Map<string, ReturnType<Corrector>>();
   const correct: Corrector = Object.assign(
     (piece: string, kind: 'word' | 'han') => {
-      if (kind === 'han') return corrector(piece, kind);
-      const known = lastCorrections.get(piece);
+      const key = kind === 'han' ? `h${piece}` : `w${piece}`;
+      const known = lastCorrections.get(key);
       if (known !== undefined) return known;
       const fixed = corrector(piece, kind);
-      lastCorrections.set(piece, fixed);
+      lastCorrections.set(key, fixed);
       return fixed;
     },
     { isPinyin: corrector.isPinyin, pinyin: corrector.pinyin },
@@ -255,8 +256,8 @@ export function createRetriever(
       const fixed = correct(word, 'word');
       return fixed && CYRILLIC.test(fixed.text) ? 'ru' : null;
     },
-    query(text, context) {
-      lastCorrections = new Map();
+    query(text, { context, sameMessage = false } = {}) {
+      if (!sameMessage) lastCorrections = new Map();
       const all = queryTerms(text);
       // "he", "она", "他说" only say that the question is about what was said before.
       const refersBack = all.some((t) => t.role === 'followUp');

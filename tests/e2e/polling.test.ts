@@ -25,6 +25,9 @@ function didYouMeanQuestion(lang: Lang): string {
     'libraries and weather',
     'documents about trains',
     'cats of Moscow',
+    'Moscow and history',
+    'history and palace',
+    'documents and palace',
   ];
   const found = candidates.find((q) => {
     const r = engine.ask(q, { lang });
