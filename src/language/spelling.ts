@@ -154,6 +154,7 @@ export function createCorrector(
     const near = new Map<string, number>();
     for (let len = length - reach; len <= length + reach; len++) {
       for (const w of buckets.get(key(piece, len)) ?? []) {
+        if (lettersApart(spelt, w.spelt) > budget) continue;
         const cost = editCost(spelt, w.spelt, budget);
         if (cost <= budget) near.set(w.word, cost / UNIT);
       }
@@ -300,13 +301,31 @@ export function oneHanSlipApart(typed: readonly string[], known: readonly string
 interface Spelt {
   cps: number[];
   indel: number[];
+  /** Its letters as a 32-bit set (code point mod 32), for a cheap lower bound on the distance. */
+  letters: number;
+}
+
+function bitCount(n: number): number {
+  let v = n - ((n >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/**
+ * A lower bound on editCost: each letter one word has and the other lacks takes at least one edit of
+ * its own (half an edit at the cheapest), and one edit changes at most one letter on each side.
+ */
+function lettersApart(a: Spelt, b: Spelt): number {
+  return DOUBLED * Math.max(bitCount(a.letters & ~b.letters), bitCount(b.letters & ~a.letters));
 }
 
 /** A doubled letter ("hello") is cheap to miss or repeat: half an edit; any other letter a whole one. */
 function spell(word: string | readonly number[]): Spelt {
   const cps = typeof word === 'string' ? [...word].map(cp) : [...word];
   const indel = cps.map((c, i) => (c === cps[i - 1] || c === cps[i + 1] ? DOUBLED : UNIT));
-  return { cps, indel };
+  let letters = 0;
+  for (const c of cps) letters |= 1 << (c & 31);
+  return { cps, indel, letters };
 }
 
 /**
