@@ -18,15 +18,8 @@ import { parseCliArgs } from './args.js';
 import type { CliIO } from './context.js';
 import { foldText } from './fold.js';
 
-/** The news article every entry's `source` must quote verbatim (../shared/source/article.txt). */
-export const DEFAULT_ARTICLE_PATH = resolve(
-  DEFAULT_KNOWLEDGE_DIR,
-  '..',
-  '..',
-  'shared',
-  'source',
-  'article.txt',
-);
+/** The news article every entry's `source` must quote verbatim; the repository carries its own copy. */
+export const DEFAULT_ARTICLE_PATH = resolve(DEFAULT_KNOWLEDGE_DIR, 'source', 'article.txt');
 /** A keyword used by more entries than this is reported: it no longer points anywhere in particular. */
 export const DEFAULT_MAX_KEYWORD_ENTRIES = 3;
 

@@ -5,7 +5,7 @@ import { DEFAULT_KNOWLEDGE_DIR, KnowledgeError, loadKnowledge } from '../../src/
 import { LANGS } from '../../src/knowledge/schema.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
-const article = readFileSync(new URL('../../../shared/source/article.txt', import.meta.url), 'utf8');
+const article = readFileSync(join(DEFAULT_KNOWLEDGE_DIR, 'source', 'article.txt'), 'utf8');
 
 describe('the shipped knowledge base', () => {
   const kb = loadKnowledge();
