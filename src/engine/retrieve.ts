@@ -144,7 +144,10 @@ export function createRetriever(
   // The names (entity concepts) each entry's titles use, by entry id: what a follow-up borrows. Titles,
   // not questions: an entry's many questions name everything around its subject.
   const namesOf = new Map<string, Set<string>>();
+  // Per unanswered question (by doc index): its distinctive terms, see below.
+  const distinctive = new Map<number, Set<string>>();
   entries.forEach((entry, e) => {
+    const firstDoc = docs.length;
     const seen = new Set<string>();
     namesOf.set(
       entry.id,
@@ -183,6 +186,11 @@ export function createRetriever(
       }
     }
     for (const t of seen) entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
+    // What makes an unanswered question unanswered: its terms no answered question of the entry has
+    // ("in person" in "who signed it in person?"). A question lacking all of them is not that one.
+    const answeredTerms = new Set(docTerms.slice(firstDoc).filter((_, i) => !docs[firstDoc + i]?.gap).flat());
+    for (let d = firstDoc; d < docs.length; d++)
+      if (docs[d]?.gap) distinctive.set(d, new Set((docTerms[d] ?? []).filter((t) => !answeredTerms.has(t))));
   });
   for (const [t, count] of factDocs) if (count > (talkDocs.get(t) ?? 0)) factual.add(t);
 
@@ -233,6 +241,7 @@ export function createRetriever(
   const docEntry = Int32Array.from(docs, (doc) => doc.entry);
   const docWeight = Float64Array.from(docs, (doc) => doc.weight);
   const docGap = Uint8Array.from(docs, (doc) => (doc.gap ? 1 : 0));
+  const docAsksGap = new Uint8Array(docs.length);
   const matchedQuery = new Float64Array(docs.length);
   const matchedDoc = new Float64Array(docs.length);
   const docTouched = new Uint8Array(docs.length);
@@ -320,6 +329,7 @@ export function createRetriever(
           }
           matchedQuery[d] = (matchedQuery[d] as number) + gain;
           matchedDoc[d] = (matchedDoc[d] as number) + t.weight;
+          if (docGap[d] === 1 && distinctive.get(d)?.has(t.text)) docAsksGap[d] = 1;
           const e = docEntry[d] as number;
           touch(e);
           // The entry's vocabulary is what its answer answers: its unanswered questions do not count.
@@ -339,7 +349,8 @@ export function createRetriever(
           ((matchedQuery[d] as number) / total) ** a *
           Math.min(1, (matchedDoc[d] as number) / (docWeight[d] as number)) ** (1 - a);
         if (docGap[d] === 1) {
-          if (sim > (bestGap[e] as number)) bestGap[e] = sim;
+          if (docAsksGap[d] === 1 && sim > (bestGap[e] as number)) bestGap[e] = sim;
+          docAsksGap[d] = 0;
         } else if (sim > (bestDoc[e] as number)) {
           secondDoc[e] = bestDoc[e] as number;
           bestDoc[e] = sim;
