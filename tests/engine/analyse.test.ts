@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { analyse, asks, splitParts, stripMarkup } from '../../src/engine/analyse.js';
+
+describe('stripMarkup', () => {
+  it('drops tags, scripts with their code, link targets, URLs and entities', () => {
+    expect(stripMarkup('<b>who</i> spoke &amp; <script>alert(1)</script> at the forum?')).toBe(
+      'who spoke & at the forum?',
+    );
+    expect(stripMarkup('**when** was [the forum](https://example.com/x)? see https://t.me/x')).toBe(
+      'when was the forum? see',
+    );
+  });
+
+  it('leaves plain text alone', () => {
+    expect(stripMarkup('Где прошёл форум?')).toBe('Где прошёл форум?');
+  });
+});
+
+describe('splitParts', () => {
+  it('cuts sentences, and clauses that start a new question', () => {
+    expect(splitParts('Hi! When did it open? And where?')).toEqual(['Hi!', 'When did it open?', 'where?']);
+    expect(splitParts('when and where was the forum')).toEqual(['when', 'where was the forum']);
+    expect(splitParts('какая была тема и кто выступал от имени министра')).toEqual([
+      'какая была тема',
+      'кто выступал от имени министра',
+    ]);
+    expect(splitParts('主题是什么 还有中国大使叫什么')).toEqual(['主题是什么', '中国大使叫什么']);
+  });
+
+  it('keeps together what is one question', () => {
+    expect(splitParts('библиотеки России и Китая')).toEqual(['библиотеки России и Китая']);
+    expect(splitParts('what happened on 14.08 in Moscow')).toEqual(['what happened on 14.08 in Moscow']);
+    expect(splitParts('论坛 主题')).toEqual(['论坛 主题']);
+  });
+});
+
+describe('asks', () => {
+  it('tells a question from a greeting, a story or thanks', () => {
+    for (const q of ['Where was it?', 'кто выступал', '论坛在哪', 'is it true they signed two deals'])
+      expect(asks(q)).toBe(true);
+    for (const s of ['Hello there!', 'Спасибо большое.', '我是学生', 'I work at a library'])
+      expect(asks(s)).toBe(false);
+  });
+});
+
+describe('analyse', () => {
+  it('takes the reply language out of the question', () => {
+    const a = analyse('Who spoke at the forum? Answer in Russian, please.', 1000);
+    expect(a.requested).toBe('ru');
+    expect(a.question).toBe('Who spoke at the forum');
+    expect(a.parts).toEqual([{ text: 'Who spoke at the forum', asks: true }]);
+  });
+
+  it('reads no further than the limit', () => {
+    expect(analyse(`${'a'.repeat(20)} when`, 10).question).toBe('a'.repeat(10));
+  });
+});
