@@ -188,7 +188,12 @@ export function createRetriever(
     for (const t of seen) entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
     // What makes an unanswered question unanswered: its terms no answered question of the entry has
     // ("in person" in "who signed it in person?"). A question lacking all of them is not that one.
-    const answeredTerms = new Set(docTerms.slice(firstDoc).filter((_, i) => !docs[firstDoc + i]?.gap).flat());
+    const answeredTerms = new Set(
+      docTerms
+        .slice(firstDoc)
+        .filter((_, i) => !docs[firstDoc + i]?.gap)
+        .flat(),
+    );
     for (let d = firstDoc; d < docs.length; d++)
       if (docs[d]?.gap) distinctive.set(d, new Set((docTerms[d] ?? []).filter((t) => !answeredTerms.has(t))));
   });
