@@ -1,18 +1,24 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  CONVERSATION_SETS,
+  conversationFailures,
   EVAL_SETS,
   type EvalReport,
   evaluate,
+  evaluateConversations,
   failures,
+  formatConversationReport,
   formatReport,
   GATED_SETS,
+  loadConversations,
   loadEvalSets,
   SEALED_SETS,
 } from '../cli/eval.js';
 import { createEngine } from '../engine/engine.js';
 import { RULES } from '../engine/options.js';
 import { createI18n, translator } from '../i18n.js';
-import { loadKnowledge } from '../knowledge/load.js';
+import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge } from '../knowledge/load.js';
 import { buildReply, renderText } from '../render/reply.js';
 
 const { values } = parseArgs({
@@ -70,11 +76,30 @@ if (values.ablate) {
       evaluate(engine, sets[name], { keepMisses: !SEALED_SETS.includes(name), replyText }),
     ]),
   ) as Record<(typeof EVAL_SETS)[number], EvalReport>;
-  const failed = GATED_SETS.flatMap((name) => failures(name, reports[name]));
+  const conversations = Object.fromEntries(
+    CONVERSATION_SETS.map((name) => [
+      name,
+      evaluateConversations(
+        engine,
+        loadConversations(join(DEFAULT_KNOWLEDGE_DIR, 'eval', 'conversations', name)),
+        { keepMisses: !SEALED_SETS.includes(name) },
+      ),
+    ]),
+  ) as Record<(typeof CONVERSATION_SETS)[number], ReturnType<typeof evaluateConversations>>;
+  const failed = [
+    ...GATED_SETS.flatMap((name) => failures(name, reports[name])),
+    ...CONVERSATION_SETS.flatMap((name) => conversationFailures(name, conversations[name])),
+  ];
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ ...reports, failures: failed, pass: failed.length === 0 })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ ...reports, conversations, failures: failed, pass: failed.length === 0 })}\n`,
+    );
   } else {
     for (const name of EVAL_SETS) process.stdout.write(`${formatReport(name, reports[name])}\n\n`);
+    for (const name of CONVERSATION_SETS) {
+      const misses = !SEALED_SETS.includes(name);
+      process.stdout.write(`${formatConversationReport(name, conversations[name], { misses })}\n\n`);
+    }
     process.stdout.write(failed.length === 0 ? 'PASS: every target met.\n' : `FAIL: ${failed.join('; ')}\n`);
   }
   process.exitCode = failed.length === 0 ? 0 : 1;

@@ -1,6 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import {
+  type ConversationState,
+  converse,
+  NEW_CONVERSATION,
+  type Turn,
+} from '../conversation/conversation.js';
 import type { Engine, EngineResult, Lang } from '../engine/types.js';
 import { DEFAULT_KNOWLEDGE_DIR } from '../knowledge/load.js';
 import { LANGS, langSchema } from '../knowledge/schema.js';
@@ -204,6 +210,154 @@ export function formatReport(name: string, report: EvalReport, { misses = true }
     for (const m of report.misses)
       out.push(
         `  [${m.style}] ${m.text}\n      expected ${m.expected?.join('+') ?? '(refusal)'}, got ${m.got} (score ${m.score})`,
+      );
+  }
+  return out.join('\n');
+}
+
+/** One turn of an evaluation conversation. */
+export const conversationTurnSchema = z.strictObject({
+  text: z.string().min(1),
+  /** The entries a right reply answers; null for "I don't know"; [] for a language switch with nothing to say again. */
+  expect: z.array(z.string().min(1)).nullable(),
+  reply: langSchema,
+  facts: z.array(z.string().min(1)).default([]),
+  kind: z.string().min(1),
+});
+/** One evaluation conversation, as stored in knowledge/eval/conversations/<set>/*.jsonl. */
+export const conversationSchema = z.strictObject({
+  id: z.string().min(1),
+  lang: langSchema,
+  turns: z.array(conversationTurnSchema).min(1),
+});
+export type EvalConversation = z.infer<typeof conversationSchema>;
+
+/** The conversation sets: `dev` may be looked at; `test` is sealed (aggregates only). */
+export const CONVERSATION_SETS = ['dev', 'test'] as const;
+
+/** Every conversation of a folder; a bad line fails with the file and line number. */
+export function loadConversations(dir: string): EvalConversation[] {
+  const out: EvalConversation[] = [];
+  if (!existsSync(dir)) return out;
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()) {
+    readFileSync(join(dir, file), 'utf8')
+      .split('\n')
+      .forEach((line, i) => {
+        if (!line.trim()) return;
+        const parsed = conversationSchema.safeParse(JSON.parse(line));
+        if (!parsed.success)
+          throw new Error(`${join(dir, file)}:${i + 1}: ${parsed.error.issues[0]?.message}`);
+        out.push(parsed.data);
+      });
+  }
+  return out;
+}
+
+/** The conversation targets: turns right and whole conversations right, in every language. */
+export const CONVERSATION_TARGETS = { turns: 0.95, conversations: 0.8 } as const;
+
+/** Whether a turn's reply is right: the expected entries (or refusal, or just the language), in its language. */
+export function judgeTurn(turn: z.infer<typeof conversationTurnSchema>, reply: Turn): boolean {
+  if (reply.kind === 'switched') return turn.expect?.length === 0 && reply.lang === turn.reply;
+  if (turn.expect?.length === 0) return reply.result.lang === turn.reply;
+  return judge({ ...turn, expect: turn.expect, style: turn.kind, facts: [] }, reply.result);
+}
+
+/** A conversation the engine got wrong somewhere (never collected for sealed sets). */
+export interface ConversationMiss {
+  id: string;
+  turn: number;
+  text: string;
+  expected: string[] | null;
+  got: string;
+}
+
+/** Figures of a conversation set, per language of the conversation. */
+export interface ConversationReport {
+  conversations: number;
+  byLang: Record<string, { turns: Tally; conversations: Tally }>;
+  byKind: Record<string, Tally>;
+  misses: ConversationMiss[];
+}
+
+/** Runs every conversation through `converse`, keeping the user's language choice as an adapter does. */
+export function evaluateConversations(
+  engine: Engine,
+  conversations: readonly EvalConversation[],
+  { keepMisses = true } = {},
+): ConversationReport {
+  const byLang: ConversationReport['byLang'] = {};
+  const byKind: ConversationReport['byKind'] = {};
+  const misses: ConversationMiss[] = [];
+  for (const c of conversations) {
+    byLang[c.lang] ??= { turns: { total: 0, right: 0 }, conversations: { total: 0, right: 0 } };
+    const figures = byLang[c.lang] as { turns: Tally; conversations: Tally };
+    let state: ConversationState = { ...NEW_CONVERSATION };
+    let chosen: Lang | undefined;
+    let all = true;
+    c.turns.forEach((turn, i) => {
+      const outcome = converse(engine, state, turn.text, { chosen, fallbackLang: c.lang });
+      state = outcome.state;
+      chosen = outcome.chosen ?? chosen;
+      const ok = judgeTurn(turn, outcome.turn);
+      all &&= ok;
+      bump(figures.turns, ok);
+      byKind[turn.kind] ??= { total: 0, right: 0 };
+      bump(byKind[turn.kind] as Tally, ok);
+      if (!ok && keepMisses) {
+        const got =
+          outcome.turn.kind === 'switched'
+            ? `switched (${outcome.turn.lang})`
+            : `${outcome.turn.result.kind} ${answeredIds(outcome.turn.result).join('+')} (${outcome.turn.result.lang})`;
+        misses.push({ id: c.id, turn: i + 1, text: turn.text, expected: turn.expect, got });
+      }
+    });
+    bump(figures.conversations, all);
+  }
+  return { conversations: conversations.length, byLang, byKind, misses };
+}
+
+/** The targets a conversation report misses, as readable lines. */
+export function conversationFailures(name: string, report: ConversationReport): string[] {
+  const out: string[] = [];
+  for (const lang of LANGS) {
+    const figures = report.byLang[lang];
+    if (!figures) continue;
+    const turns = rate(figures.turns);
+    const whole = rate(figures.conversations);
+    if (turns !== null && turns < CONVERSATION_TARGETS.turns)
+      out.push(`${name} ${lang}: turns ${pct(turns)} < ${CONVERSATION_TARGETS.turns * 100}%`);
+    if (whole !== null && whole < CONVERSATION_TARGETS.conversations)
+      out.push(`${name} ${lang}: conversations ${pct(whole)} < ${CONVERSATION_TARGETS.conversations * 100}%`);
+  }
+  return out;
+}
+
+/** The table `npm run eval` prints for a conversation set. */
+export function formatConversationReport(
+  name: string,
+  report: ConversationReport,
+  { misses = true } = {},
+): string {
+  const row = (label: string, pick: (lang: Lang) => Tally | undefined) =>
+    `${label.padEnd(16)}${LANGS.map((l) => cell(pick(l))).join('')}`;
+  const out = [
+    `conversations ${name}: ${report.conversations} conversations`,
+    `${''.padEnd(16)}${LANGS.map((l) => l.padStart(14)).join('')}`,
+    row('turns right', (l) => report.byLang[l]?.turns),
+    row('whole right', (l) => report.byLang[l]?.conversations),
+    '  turns by kind:',
+    ...Object.keys(report.byKind)
+      .sort()
+      .map((kind) => `  ${kind.padEnd(14)}${cell(report.byKind[kind])}`),
+  ];
+  if (misses && report.misses.length > 0) {
+    out.push(`misses (${report.misses.length}):`);
+    for (const m of report.misses)
+      out.push(
+        `  [${m.id} #${m.turn}] ${m.text}\n      expected ${m.expected?.join('+') ?? '(refusal)'}, got ${m.got}`,
       );
   }
   return out.join('\n');

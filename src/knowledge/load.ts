@@ -106,9 +106,12 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBas
     if (entry.topic !== CHITCHAT_TOPIC && !topicIds.has(entry.topic)) {
       throw new KnowledgeError(`${shown}: at topic: "${entry.topic}" is not a topic in topics.json`);
     }
-    entry.related.forEach((id, i) => {
-      if (!byId.has(id)) throw new KnowledgeError(`${shown}: at related[${i}]: no entry has the id "${id}"`);
-    });
+    for (const field of ['related', 'items'] as const) {
+      entry[field].forEach((id, i) => {
+        if (!byId.has(id))
+          throw new KnowledgeError(`${shown}: at ${field}[${i}]: no entry has the id "${id}"`);
+      });
+    }
   }
   topics.forEach((topic, i) => {
     if (!byId.has(topic.entry)) {

@@ -33,6 +33,11 @@ export const entrySchema = z.strictObject({
   kind: z.enum(['fact', 'overview', 'chitchat']).default('fact'),
   /** Ids of entries worth offering as follow-ups. */
   related: z.array(slug).default([]),
+  /**
+   * For an answer that lists things (the agreements, the speakers): the entries it names, in its order,
+   * so that "the second one", "второе", "第二个" pick one.
+   */
+  items: z.array(slug).default([]),
   /** The article sentence(s) the answer comes from, quoted verbatim (empty only for chit-chat). */
   source: z.array(nonEmpty).default([]),
   /** Whether the answer is about the venue, so the bot also sends a map pin. */

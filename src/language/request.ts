@@ -24,9 +24,9 @@ const ZH_REPLY = '(?:回答|回复|回覆|回復|答复|答覆|答|说|說|讲|�
 const ZH_SWITCH = '(?:切换|切換|换成|換成|改成|改用)';
 
 const NAME_LANG: readonly [RegExp, Lang][] = [
-  [/english|английск|по.английски|英语|英語|英文/u, 'en'],
-  [/russian|русск|по.русски|俄语|俄語|俄文/u, 'ru'],
-  [/chinese|mandarin|китайск|по.китайски|中文|汉语|漢語|华语|華語|普通话|普通話/u, 'zh'],
+  [/english|английск|по.английски|angl|英语|英語|英文/u, 'en'],
+  [/russian|русск|по.русски|russk|俄语|俄語|俄文/u, 'ru'],
+  [/chinese|mandarin|китайск|по.китайски|kitaysk|kitajsk|中文|汉语|漢語|华语|華語|普通话|普通話/u, 'zh'],
 ];
 
 // Each pattern matches the request with the punctuation around it; the first that matches wins.
@@ -62,8 +62,6 @@ const PATTERNS: readonly RegExp[] = [
   new RegExp(`${ZH_PLEASE}?${ZH_SWITCH}(?:到|成|为|為)?${ZH_NAMES}`, 'u'),
 ];
 
-// The whole message being only a language's name or adverb ("по-русски", "English", "中文") is a request too.
-const WHOLE = new RegExp(`^(?:in\\s+)?(?:${EN_NAMES}|${RU_ADVERBS}|на\\s+${RU_NAMES}|${ZH_NAMES})$`, 'iu');
 const TRIM = /^[\s,.;:!?，。；：！？、…-]+|[\s,.;:!?，。；：！？、…-]+$/gu;
 
 function langOf(found: string): Lang | null {
@@ -124,13 +122,40 @@ function freeRequest(text: string): LanguageRequest | null {
   return null;
 }
 
+// A language's name in any form: "English", "по-русски", "на китайском", "英语", "po-russki".
+const ANY_NAME = new RegExp(
+  `${WORD_START}(?:english|russian|chinese|mandarin|английск\\p{L}*|русск\\p{L}*|китайск\\p{L}*|` +
+    `по-?\\s?(?:английски|русски|китайски)|po[-\\s]?(?:angliysk|anglijsk|russk|kitaysk|kitajsk)\\p{L}*|` +
+    `(?:na\\s+)?(?:angliyskom|anglijskom|russkom|kitayskom|kitajskom))(?!\\p{L})|${ZH_NAMES}`,
+  'giu',
+);
+// Words that only ask for a language ("can you speak", "again in", "давай", "switch back to", "能说…吗"):
+// a message made of these and one language's name asks for that language.
+const ONLY_ASKING = new RegExp(
+  '^(?:[\\s,.!?;:…，。！？、-]|' +
+    '(?<!\\p{L})(?:and|also|again|that|it|this|please|pls|can|could|would|will|you|say|repeat|speak|talk|switch|change|back|' +
+    "to|now|answer|reply|write|in|the|same|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
+    'ещё|еще|раз|снова|повтори|повторите|это|то|же|самое|пожалуйста|можно|давай|давайте|говори|говорите|' +
+    'ответь|ответьте|переключись|переключитесь|на|по|обратно|теперь|лучше|сначала|язык|языке|мне|а|и|' +
+    'eshche|eshchyo|raz|davay|davai|pozhaluysta|pozhalujsta|mozhno|na|po)(?!\\p{L})|' +
+    '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧)+$',
+  'iu',
+);
+
+/** A message that only asks for a language ("switch back to English", "можно на английском?", "说英语"). */
+function wholeRequest(text: string): LanguageRequest | null {
+  const names = [...text.matchAll(ANY_NAME)];
+  const langs = new Set(names.map((m) => langOf(m[0])));
+  const [lang] = langs;
+  if (names.length === 0 || langs.size !== 1 || !lang) return null;
+  const rest = text.replace(ANY_NAME, ' ');
+  return ONLY_ASKING.test(rest) || !rest.trim() ? { lang, rest: '' } : null;
+}
+
 /** The reply language the message asks for, if it asks for one unmistakably. */
 export function languageRequest(text: string): LanguageRequest | null {
-  const whole = text.replace(TRIM, '');
-  if (WHOLE.test(whole)) {
-    const lang = langOf(whole);
-    return lang ? { lang, rest: '' } : null;
-  }
+  const whole = wholeRequest(text);
+  if (whole) return whole;
   for (const pattern of PATTERNS) {
     const match = pattern.exec(text);
     if (!match) continue;

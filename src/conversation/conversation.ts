@@ -1,0 +1,146 @@
+/**
+ * One conversation with one user, the same in every adapter (the Telegram bot, the terminal chat and
+ * the batch CLI): what was answered last (for follow-ups and "say that in Russian"), the list shown last
+ * (for "the second one") and the reply language, and how a message is read against them. Pure: the
+ * adapters keep the state (the bot in its store, with a TTL) and the user's explicit language choice.
+ */
+import type { Engine, EngineResult, Lang } from '../engine/types.js';
+import { LANGS } from '../knowledge/schema.js';
+import { languageRequest } from '../language/request.js';
+import { listReference } from './references.js';
+
+/** What a conversation remembers between messages. */
+export interface ConversationState {
+  /** The entries answered last (several for a question that asked several things). */
+  answered: string[];
+  /** The list shown last: an answer's items, "did you mean" suggestions or the topics, in order. */
+  shown: string[];
+  /** The language of the last reply. */
+  lang?: Lang;
+}
+
+/** A conversation that has not started. */
+export const NEW_CONVERSATION: Readonly<ConversationState> = Object.freeze({ answered: [], shown: [] });
+
+/** What the user is told for one message. */
+export type Turn =
+  /** A language switch with no answer to repeat: confirm it, in that language. */
+  | { kind: 'switched'; lang: Lang }
+  /** An answer, a partial answer, "did you mean" or "I don't know". */
+  | { kind: 'reply'; result: EngineResult };
+
+/** One message read: what to say, the state to keep, and the user's new explicit language, if any. */
+export interface TurnOutcome {
+  turn: Turn;
+  state: ConversationState;
+  /** Set when the message chose a reply language (to remember like /lang). */
+  chosen?: Lang;
+}
+
+/** What the adapter knows about the user's language. */
+export interface TurnOptions {
+  /** The user's explicit choice (/lang, or asked for in words before). */
+  chosen?: Lang;
+  /** Used when nothing else tells the language (the user's Telegram language, the terminal's default). */
+  fallbackLang?: Lang;
+}
+
+const isId = (value: unknown): value is string =>
+  typeof value === 'string' && /^[a-z0-9-]{1,64}$/.test(value);
+
+/** Reads a stored state back; anything unreadable (or an older plain entry id) is read as well as it can. */
+export function parseState(raw: string | undefined): ConversationState {
+  if (!raw) return { ...NEW_CONVERSATION };
+  if (isId(raw)) return { answered: [raw], shown: [] };
+  try {
+    const value = JSON.parse(raw) as Partial<ConversationState>;
+    const ids = (list: unknown) => (Array.isArray(list) ? list.filter(isId).slice(0, 10) : []);
+    const lang = (LANGS as readonly unknown[]).includes(value.lang) ? value.lang : undefined;
+    return { answered: ids(value.answered), shown: ids(value.shown), ...(lang ? { lang } : {}) };
+  } catch {
+    return { ...NEW_CONVERSATION };
+  }
+}
+
+/** The state as the store keeps it. */
+export const serializeState = (state: ConversationState): string => JSON.stringify(state);
+
+/** The answer of known entries, in a language (a picked item, or the last answer said again). */
+function answerOf(
+  engine: Engine,
+  ids: readonly string[],
+  lang: Lang,
+  detected: Lang | null,
+): EngineResult | null {
+  const [entry, ...also] = ids.flatMap((id) => engine.entry(id) ?? []);
+  if (!entry) return null;
+  return { kind: 'answer', entry, also, alternatives: [], lang, detected, score: 1 };
+}
+
+/** The state after a reply: what it answered, and the list it showed (kept until another is shown). */
+function next(state: ConversationState, result: EngineResult): ConversationState {
+  const lang = result.lang;
+  switch (result.kind) {
+    case 'answer': {
+      const answered = [result.entry.id, ...result.also.map((e) => e.id)];
+      const shown = result.entry.items.length > 0 ? [...result.entry.items] : state.shown;
+      return { answered, shown, lang };
+    }
+    case 'partial':
+      return { answered: [result.entry.id], shown: state.shown, lang };
+    case 'suggestions':
+      return { answered: state.answered, shown: result.suggestions.map((s) => s.id), lang };
+    case 'notFound':
+      return { answered: state.answered, shown: state.shown, lang };
+  }
+}
+
+/**
+ * Reads one message of a conversation: a request for another language (which says the last answer
+ * again in it, right after one), a pick from the list shown last, or a question (a follow-up borrows
+ * what was answered last).
+ */
+export function converse(
+  engine: Engine,
+  state: ConversationState,
+  text: string,
+  { chosen, fallbackLang }: TurnOptions = {},
+): TurnOutcome {
+  // "по-русски, пожалуйста", "again in English", "说中文": switch, and say the last answer again in it.
+  const request = languageRequest(text);
+  if (request && !request.rest) {
+    const again = answerOf(engine, state.answered, request.lang, null);
+    if (!again)
+      return {
+        turn: { kind: 'switched', lang: request.lang },
+        state: { ...state, lang: request.lang },
+        chosen: request.lang,
+      };
+    return {
+      turn: { kind: 'reply', result: { ...again, requested: request.lang } },
+      state: next(state, again),
+      chosen: request.lang,
+    };
+  }
+
+  const detected = engine.detect(text);
+  const lang = request?.lang ?? chosen ?? detected ?? state.lang ?? fallbackLang ?? 'en';
+  // "the second one", "2", or a suggestion's title typed back.
+  const picked = listReference(text, state.shown, (id) => {
+    const entry = engine.entry(id);
+    return entry ? Object.values(entry.i18n).map((side) => side.title) : [];
+  });
+  const pick = picked ? answerOf(engine, [picked], lang, detected) : null;
+  if (pick) return { turn: { kind: 'reply', result: pick }, state: next(state, pick) };
+
+  const result = engine.ask(text, {
+    lang: chosen,
+    fallbackLang: state.lang ?? fallbackLang,
+    context: state.answered[0],
+  });
+  return {
+    turn: { kind: 'reply', result },
+    state: next(state, result),
+    ...(result.requested ? { chosen: result.requested } : {}),
+  };
+}

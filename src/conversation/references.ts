@@ -1,0 +1,78 @@
+/**
+ * A message that points into the list the user was last shown ("the second one", "второе", "第二个",
+ * "2", or a suggestion's title typed back): which item it picks.
+ */
+import { normalizeText } from '../language/normalize.js';
+
+// Ordinal words, by position (-1: the last one). Russian by stem, for every ending.
+const ORDINALS: readonly [RegExp, number][] = [
+  [/^(?:first|1st|former|перв\p{L}*|pervo\p{L}*|pervy\p{L}*|第一|头一|首个|前者|一)$/u, 1],
+  [/^(?:second|2nd|втор\p{L}*|vtor\p{L}*|第二|二)$/u, 2],
+  [/^(?:third|3rd|трет\p{L}*|tret\p{L}*|第三|三)$/u, 3],
+  [/^(?:fourth|4th|четв[её]рт\p{L}*|第四|四)$/u, 4],
+  [/^(?:last|latter|последн\p{L}*|posledn\p{L}*|最后|后者|最后一)$/u, -1],
+];
+// Words that may stand around an ordinal without asking anything else ("tell me more about the second
+// one", "а что насчёт второго?", "第二个呢"); Chinese ones are cut out of the text as they are.
+const FILLER = new Set(
+  (
+    'and the one ones tell me more about what whats how item option please pls ok okay so then that details detail ' +
+    'on give explain show number no of it is a an in more i want know pick choose take let s ' +
+    'а и про о об расскажи расскажите подробнее подробно что насчёт насчет по поводу там тогда давай ну ' +
+    'пожалуйста вариант пункт номер это за можно ещё еще мне хочу узнать какой какая какое ' +
+    'a i pro o ob rasskazhi podrobnee chto naschet nomer'
+  ).split(' '),
+);
+const HAN_FILLER =
+  /呢|的|那个|那|个|項|项|条|條|位|说说|說說|讲讲|講講|详细|詳細|介绍|介紹|一下|请|請|关于|關於|吧|是|什么|看看|再|具体|具體|来|來|我|想|要|知道|选|選|号|號|#|№/gu;
+const WORD = /[\p{L}\p{N}#№]+/gu;
+
+/** The ordinal a token names (1-based, -1 for the last), if any. */
+function ordinal(token: string): number | undefined {
+  if (/^#?\d{1,2}$/.test(token)) return Number(token.replace('#', ''));
+  for (const [pattern, n] of ORDINALS) if (pattern.test(token)) return n;
+  return undefined;
+}
+
+/**
+ * The id a message picks from `shown`, or undefined. `titles(id)` gives an entry's titles (in every
+ * language), so that a suggestion typed back picks it. A message that asks more than the pick ("when was
+ * the first forum?") picks nothing: besides the ordinal, at most two words (or four Chinese characters)
+ * that are not filler.
+ */
+export function listReference(
+  text: string,
+  shown: readonly string[],
+  titles: (id: string) => readonly string[],
+): string | undefined {
+  if (shown.length === 0) return undefined;
+  const plain = normalizeText(text)
+    .replace(/[^\p{L}\p{N}#№\s]+/gu, ' ')
+    .trim();
+  if (!plain) return undefined;
+  const key = plain.replace(/\s+/g, '');
+  const byTitle = shown.find((id) =>
+    titles(id).some((t) => normalizeText(t).replace(/[^\p{L}\p{N}]+/gu, '') === key),
+  );
+  if (byTitle) return byTitle;
+
+  // Chinese: the ordinal as written (第二, 第2), then what is left once filler is cut out.
+  const han = /第\s*(\d{1,2}|[一二三四])|最后|后者|前者/u.exec(plain);
+  let position: number | undefined;
+  let leftover: number;
+  if (han) {
+    const n = han[1];
+    position = ordinal(han[0]) ?? (n ? (/\d/.test(n) ? Number(n) : ordinal(n)) : undefined);
+    leftover = [...plain.replace(han[0], '').replace(HAN_FILLER, '').replace(/\s+/g, '')].length > 4 ? 3 : 0;
+  } else {
+    const words = plain.match(WORD) ?? [];
+    const found = words.map(ordinal);
+    const at = found.findIndex((n) => n !== undefined);
+    if (at < 0 || found.filter((n) => n !== undefined).length > 1) return undefined;
+    position = found[at];
+    leftover = words.filter((w, i) => i !== at && !FILLER.has(w)).length;
+  }
+  if (position === undefined || leftover > 2) return undefined;
+  const index = position < 0 ? shown.length + position : position - 1;
+  return shown[index];
+}
