@@ -4,6 +4,8 @@
  * (for "the second one") and the reply language, and how a message is read against them. Pure: the
  * adapters keep the state (the bot in its store, with a TTL) and the user's explicit language choice.
  */
+
+import { asks } from '../engine/analyse.js';
 import type { Engine, EngineResult, Lang } from '../engine/types.js';
 import { LANGS } from '../knowledge/schema.js';
 import { languageRequest } from '../language/request.js';
@@ -108,7 +110,8 @@ export function converse(
 ): TurnOutcome {
   // "по-русски, пожалуйста", "again in English", "说中文": switch, and say the last answer again in it.
   const request = languageRequest(text);
-  if (request && !request.rest) {
+  // What is left beside the request asks nothing ("…for my neighbour", "внук прочитает"): a request too.
+  if (request && (!request.rest || !asks(request.rest))) {
     const again = answerOf(engine, state.answered, request.lang, null);
     if (!again)
       return {

@@ -6,10 +6,10 @@ import { normalizeText } from '../language/normalize.js';
 
 // Ordinal words, by position (-1: the last one). Russian by stem, for every ending.
 const ORDINALS: readonly [RegExp, number][] = [
-  [/^(?:first|1st|former|перв\p{L}*|pervo\p{L}*|pervy\p{L}*|第一|头一|首个|前者|一)$/u, 1],
-  [/^(?:second|2nd|втор\p{L}*|vtor\p{L}*|第二|二)$/u, 2],
-  [/^(?:third|3rd|трет\p{L}*|tret\p{L}*|第三|三)$/u, 3],
-  [/^(?:fourth|4th|четв[её]рт\p{L}*|第四|四)$/u, 4],
+  [/^(?:first|1st|former|перв\p{L}*|pervo\p{L}*|pervy\p{L}*|один|одна|одно|第一|头一|首个|前者|一)$/u, 1],
+  [/^(?:second|2nd|two|втор\p{L}*|vtor\p{L}*|два|две|第二|二|两)$/u, 2],
+  [/^(?:third|3rd|three|трет\p{L}*|tret\p{L}*|три|第三|三)$/u, 3],
+  [/^(?:fourth|4th|four|четв[её]рт\p{L}*|четыре|第四|四)$/u, 4],
   [/^(?:last|latter|последн\p{L}*|posledn\p{L}*|最后|后者|最后一)$/u, -1],
 ];
 // Words that may stand around an ordinal without asking anything else ("tell me more about the second
@@ -17,9 +17,11 @@ const ORDINALS: readonly [RegExp, number][] = [
 const FILLER = new Set(
   (
     'and the one ones tell me more about what whats how item option please pls ok okay so then that details detail ' +
+    'he she it they him her did does do say said talk talked who ' +
     'on give explain show number no of it is a an in more i want know pick choose take let s ' +
     'а и про о об расскажи расскажите подробнее подробно что насчёт насчет по поводу там тогда давай ну ' +
     'пожалуйста вариант пункт номер это за можно ещё еще мне хочу узнать какой какая какое ' +
+    'он она оно они его её ее их сказал сказала говорил говорила кто ' +
     'a i pro o ob rasskazhi podrobnee chto naschet nomer'
   ).split(' '),
 );
