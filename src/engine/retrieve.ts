@@ -141,8 +141,8 @@ export function createRetriever(
   const factual = new Set<string>();
   const factDocs = new Map<string, number>();
   const talkDocs = new Map<string, number>();
-  // The names (entity concepts) each entry's titles use, by entry id: what a follow-up borrows. Titles,
-  // not questions: an entry's many questions name everything around its subject.
+  // The names (entity concepts) each entry's titles and answer use, by entry id: what a follow-up
+  // borrows ("who said this?" after the Chinese books). Not its questions: they name everything around it.
   const namesOf = new Map<string, Set<string>>();
   // Per unanswered question (by doc index): its distinctive terms, see below.
   const distinctive = new Map<number, Set<string>>();
@@ -152,9 +152,9 @@ export function createRetriever(
     namesOf.set(
       entry.id,
       new Set(
-        Object.values(entry.i18n).flatMap((side) =>
+        [...Object.values(entry.i18n).map((side) => side.title), entry.i18n.en.answer].flatMap((text) =>
           tokenizer
-            .terms(side.title)
+            .terms(text)
             .filter((t) => t.entity)
             .map((t) => t.text),
         ),

@@ -35,7 +35,7 @@ const PLEASE_RU = '(?:,?\\s*пожалуйста)?';
 const PATTERNS: readonly RegExp[] = [
   // English: "reply/answer/respond/write/talk (to me) in Russian (please)", "switch to Chinese".
   new RegExp(
-    `${WORD_START}(?:(?:can|could|would) you\\s+)?(?:please\\s+)?(?:reply|answer|respond|write|talk|speak)(?:\\s+to\\s+me)?\\s+in\\s+${EN_NAMES}${PLEASE_EN}`,
+    `${WORD_START}(?:(?:can|could|would) you\\s+)?(?:please\\s+)?(?:reply|answer|respond|write|talk|speak|repeat|say|tell|explain|give)(?:\\s+(?:it|that|this|me|the\\s+answer))?(?:\\s+(?:again|to\\s+me))?\\s+in\\s+${EN_NAMES}${PLEASE_EN}`,
     'iu',
   ),
   new RegExp(
