@@ -161,7 +161,7 @@ export function syntheticEntries(count: number, seed: number = DEFAULT_SEED): En
       topic: SYNTHETIC_TOPIC,
       kind: 'fact',
       related: [],
-        items: [],
+      items: [],
       source: [],
       venue: false,
       i18n,

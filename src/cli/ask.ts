@@ -1,4 +1,10 @@
 import { createInterface } from 'node:readline';
+import {
+  type ConversationState,
+  converse,
+  NEW_CONVERSATION,
+  type Turn,
+} from '../conversation/conversation.js';
 import type { EngineResult, Lang } from '../engine/types.js';
 import { translator } from '../i18n.js';
 import { LANGS } from '../knowledge/schema.js';
@@ -13,8 +19,8 @@ export interface AskRecord {
   detected: Lang | null;
   /** True only for an answer; a partial answer ("the article does not say; what it says: ...") is false. */
   matched: boolean;
-  /** answer, partial, suggestions or notFound. */
-  kind: EngineResult['kind'];
+  /** answer, partial, suggestions, notFound, or switched (a language switch with nothing to say again). */
+  kind: EngineResult['kind'] | 'switched';
   /** The entry answered (the first part of a several-part answer), or the related entry of a partial one. */
   id: string | null;
   /** Every entry answered, in order (several for "when and where?"). */
@@ -27,9 +33,23 @@ export interface AskRecord {
 const isLang = (value: unknown): value is Lang =>
   typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 
-/** The JSON record for one question: exactly what a chat user would be told, plus the match data. */
-export function askRecord(context: AppContext, text: string, lang?: Lang): AskRecord {
-  const result: EngineResult = context.engine.ask(text, { lang });
+/** The JSON record for one turn: exactly what a chat user would be told, plus the match data. */
+export function turnRecord(context: AppContext, turn: Turn): AskRecord {
+  if (turn.kind === 'switched') {
+    const answer = translator(context.i18n, turn.lang)('language.changed');
+    return {
+      lang: turn.lang,
+      detected: null,
+      matched: false,
+      kind: 'switched',
+      id: null,
+      ids: [],
+      score: null,
+      answer,
+      suggestions: [],
+    };
+  }
+  const { result } = turn;
   const view = buildReply(result, context.engine, translator(context.i18n, result.lang));
   return {
     lang: result.lang,
@@ -49,8 +69,21 @@ export function askRecord(context: AppContext, text: string, lang?: Lang): AskRe
   };
 }
 
+/** The JSON record for one question asked on its own. */
+export const askRecord = (context: AppContext, text: string, lang?: Lang): AskRecord =>
+  turnRecord(context, converse(context.engine, NEW_CONVERSATION, text, { chosen: lang }).turn);
+
+/** One --jsonl input line: a question, its explicit reply language, and the conversation it belongs to. */
+export interface JsonlQuestion {
+  text: string;
+  lang?: Lang;
+  /** Lines with the same chat id are one conversation, in input order; lines without one stand alone. */
+  chat?: string;
+}
+
 /** Parses one --jsonl input line into a question, or explains what is wrong with it. */
-export function parseJsonlLine(line: string): { text: string; lang?: Lang } | { error: string } {
+export function parseJsonlLine(line: string): JsonlQuestion | { error: string } {
+  if (!line.trim()) return { error: 'empty line' };
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -60,11 +93,17 @@ export function parseJsonlLine(line: string): { text: string; lang?: Lang } | { 
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     return { error: 'expected a JSON object like {"text": "...", "lang": "ru"}' };
   }
-  const { text, lang } = value as { text?: unknown; lang?: unknown };
+  const { text, lang, chat } = value as { text?: unknown; lang?: unknown; chat?: unknown };
   if (typeof text !== 'string') return { error: '"text" must be a string' };
   if (lang !== undefined && lang !== null && !isLang(lang))
     return { error: '"lang" must be one of zh, ru, en' };
-  return isLang(lang) ? { text, lang } : { text };
+  if (chat !== undefined && chat !== null && typeof chat !== 'string' && typeof chat !== 'number')
+    return { error: '"chat" must be a string' };
+  return {
+    text,
+    ...(isLang(lang) ? { lang } : {}),
+    ...(chat !== undefined && chat !== null ? { chat: String(chat) } : {}),
+  };
 }
 
 const USAGE =
@@ -101,11 +140,20 @@ export async function runAsk(argv: string[], context?: AppContext): Promise<numb
       crlfDelay: Number.POSITIVE_INFINITY,
       terminal: false,
     });
+    // One conversation per chat id, as the bot keeps one per user; output line N answers input line N.
+    const chats = new Map<string, { state: ConversationState; chosen?: Lang }>();
     for await (const line of lines) {
-      if (!line.trim()) continue;
       const parsed = parseJsonlLine(line);
-      const out = 'error' in parsed ? parsed : askRecord(ctx, parsed.text, parsed.lang ?? values.lang);
-      process.stdout.write(`${JSON.stringify(out)}\n`);
+      if ('error' in parsed) {
+        process.stdout.write(`${JSON.stringify(parsed)}\n`);
+        continue;
+      }
+      const chat = parsed.chat === undefined ? undefined : chats.get(parsed.chat);
+      const chosen = parsed.lang ?? chat?.chosen ?? values.lang;
+      const outcome = converse(ctx.engine, chat?.state ?? NEW_CONVERSATION, parsed.text, { chosen });
+      if (parsed.chat !== undefined)
+        chats.set(parsed.chat, { state: outcome.state, chosen: outcome.chosen ?? chat?.chosen });
+      process.stdout.write(`${JSON.stringify(turnRecord(ctx, outcome.turn))}\n`);
     }
     return 0;
   }

@@ -1,9 +1,15 @@
 import { createInterface } from 'node:readline';
+import {
+  type ConversationState,
+  converse,
+  entryResult,
+  NEW_CONVERSATION,
+  stateAfter,
+} from '../conversation/conversation.js';
 import type { Lang } from '../engine/types.js';
 import { translator } from '../i18n.js';
 import { LANGS } from '../knowledge/schema.js';
-import { languageRequest } from '../language/request.js';
-import { buildReply, entryReply, renderText, topicChoices } from '../render/reply.js';
+import { buildReply, renderText, topicChoices } from '../render/reply.js';
 import { type AppContext, createAppContext } from './context.js';
 
 /** Streams the terminal chat reads from and writes to. */
@@ -31,11 +37,11 @@ export async function runTerminal({
 }: TerminalIO): Promise<number> {
   const { engine, i18n, entryCount } = context ?? createAppContext();
   let chosen: Lang | undefined;
-  let last: Lang = defaultLang;
-  // The entry answered last, so a follow-up ("and where?") can be understood.
-  let previous: string | undefined;
+  // The conversation: what was answered and shown last, and the language of the last reply.
+  let state: ConversationState = { ...NEW_CONVERSATION, lang: defaultLang };
+  const last = (): Lang => state.lang ?? defaultLang;
   const say = (text: string) => output.write(`${text}\n\n`);
-  const t = () => translator(i18n, chosen ?? last);
+  const t = () => translator(i18n, chosen ?? last());
 
   const topicEntry = (topicId: string) => {
     const topic = engine.topics.find((x) => x.id === topicId);
@@ -43,7 +49,7 @@ export async function runTerminal({
   };
 
   function command(name: string, arg: string): boolean {
-    const lang = chosen ?? last;
+    const lang = chosen ?? last();
     switch (name) {
       case '/quit':
       case '/exit':
@@ -63,6 +69,7 @@ export async function runTerminal({
         } else say(t()('language.unknown', { value: arg }));
         break;
       case '/topics':
+        state = { ...state, shown: engine.topics.map((topic) => topic.entry) };
         say(
           `${t()('topics.title')}\n${topicChoices(engine, lang)
             .map((c) => `• ${c.title}`)
@@ -71,9 +78,11 @@ export async function runTerminal({
         break;
       case '/agreements':
       case '/speakers': {
-        const entry = topicEntry(name.slice(1));
-        if (entry) say(renderText(entryReply(entry, lang, t())));
-        previous = entry?.id;
+        const result = entryResult(engine, [topicEntry(name.slice(1))?.id ?? ''], lang);
+        if (result) {
+          say(renderText(buildReply(result, engine, t())));
+          state = stateAfter(engine, state, result);
+        }
         break;
       }
       default:
@@ -92,18 +101,13 @@ export async function runTerminal({
       if (!command(name.toLowerCase(), arg.toLowerCase())) break;
       continue;
     }
-    // "по-русски, пожалуйста" alone switches the reply language, as /lang ru does.
-    const request = languageRequest(line);
-    if (request && !request.rest) {
-      chosen = request.lang;
-      say(t()('language.changed'));
-      continue;
-    }
-    const result = engine.ask(line, { lang: chosen, fallbackLang: last, context: previous });
-    chosen = result.requested ?? chosen;
-    last = result.detected ?? last;
-    if (result.kind === 'answer') previous = result.entry.id;
-    say(renderText(buildReply(result, engine, translator(i18n, result.lang))));
+    const outcome = converse(engine, state, line, { chosen, fallbackLang: defaultLang });
+    state = outcome.state;
+    chosen = outcome.chosen ?? chosen;
+    const { turn } = outcome;
+    // "по-русски, пожалуйста" with nothing to say again switches the reply language, as /lang ru does.
+    if (turn.kind === 'switched') say(translator(i18n, turn.lang)('language.changed'));
+    else say(renderText(buildReply(turn.result, engine, translator(i18n, turn.result.lang))));
   }
   lines.close();
   say(t()('terminal.bye'));

@@ -67,20 +67,27 @@ export function parseState(raw: string | undefined): ConversationState {
 /** The state as the store keeps it. */
 export const serializeState = (state: ConversationState): string => JSON.stringify(state);
 
-/** The answer of known entries, in a language (a picked item, or the last answer said again). */
-function answerOf(
+/** The answer of known entries, in a language (a picked item, a button, or the last answer said again). */
+export function entryResult(
   engine: Engine,
   ids: readonly string[],
   lang: Lang,
-  detected: Lang | null,
+  detected: Lang | null = null,
 ): EngineResult | null {
   const [entry, ...also] = ids.flatMap((id) => engine.entry(id) ?? []);
   if (!entry) return null;
   return { kind: 'answer', entry, also, alternatives: [], lang, detected, score: 1 };
 }
 
-/** The state after a reply: what it answered, and the list it showed (kept until another is shown). */
-function next(state: ConversationState, result: EngineResult): ConversationState {
+/**
+ * The state after a reply: what it answered, and the list it showed (an answer's items, the suggestions,
+ * or the topics an "I don't know" lists), kept until another list is shown.
+ */
+export function stateAfter(
+  engine: Engine,
+  state: ConversationState,
+  result: EngineResult,
+): ConversationState {
   const lang = result.lang;
   switch (result.kind) {
     case 'answer': {
@@ -93,7 +100,7 @@ function next(state: ConversationState, result: EngineResult): ConversationState
     case 'suggestions':
       return { answered: state.answered, shown: result.suggestions.map((s) => s.id), lang };
     case 'notFound':
-      return { answered: state.answered, shown: state.shown, lang };
+      return { answered: state.answered, shown: engine.topics.map((t) => t.entry), lang };
   }
 }
 
@@ -112,7 +119,7 @@ export function converse(
   const request = languageRequest(text);
   // What is left beside the request asks nothing ("…for my neighbour", "внук прочитает"): a request too.
   if (request && (!request.rest || !asks(request.rest))) {
-    const again = answerOf(engine, state.answered, request.lang, null);
+    const again = entryResult(engine, state.answered, request.lang, null);
     if (!again)
       return {
         turn: { kind: 'switched', lang: request.lang },
@@ -121,7 +128,7 @@ export function converse(
       };
     return {
       turn: { kind: 'reply', result: { ...again, requested: request.lang } },
-      state: next(state, again),
+      state: stateAfter(engine, state, again),
       chosen: request.lang,
     };
   }
@@ -133,8 +140,8 @@ export function converse(
     const entry = engine.entry(id);
     return entry ? Object.values(entry.i18n).map((side) => side.title) : [];
   });
-  const pick = picked ? answerOf(engine, [picked], lang, detected) : null;
-  if (pick) return { turn: { kind: 'reply', result: pick }, state: next(state, pick) };
+  const pick = picked ? entryResult(engine, [picked], lang, detected) : null;
+  if (pick) return { turn: { kind: 'reply', result: pick }, state: stateAfter(engine, state, pick) };
 
   const result = engine.ask(text, {
     lang: chosen,
@@ -143,7 +150,7 @@ export function converse(
   });
   return {
     turn: { kind: 'reply', result },
-    state: next(state, result),
+    state: stateAfter(engine, state, result),
     ...(result.requested ? { chosen: result.requested } : {}),
   };
 }

@@ -75,9 +75,13 @@ export function buildReply(result: EngineResult, engine: Engine, t: Translate): 
   }
 }
 
-/** Plain-text rendering (terminal chat and the batch CLI): body, then the choices as a bulleted list. */
+/**
+ * Plain-text rendering (terminal chat and the batch CLI): body, then the choices, numbered when a number
+ * picks them ("did you mean", the topics), bulleted otherwise.
+ */
 export function renderText(view: ReplyView): string {
-  const lines = view.choices.map((c) => `• ${c.title}`);
+  const numbered = view.choicesKind !== 'alternatives';
+  const lines = view.choices.map((c, i) => (numbered ? `${i + 1}. ${c.title}` : `• ${c.title}`));
   if (lines.length === 0) return view.body;
   const head = view.choicesHeader ? `${view.body}\n\n${view.choicesHeader}` : view.body;
   return `${head}\n${lines.join('\n')}`;

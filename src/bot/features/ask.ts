@@ -1,8 +1,16 @@
 import { Composer } from 'telegraf';
 import { message } from 'telegraf/filters';
+import {
+  type ConversationState,
+  converse,
+  entryResult,
+  NEW_CONVERSATION,
+  parseState,
+  serializeState,
+  stateAfter,
+} from '../../conversation/conversation.js';
 import { DEFAULT_MATCHER_OPTIONS } from '../../engine/options.js';
 import type { EngineResult } from '../../engine/types.js';
-import { languageRequest } from '../../language/request.js';
 import { buildReply } from '../../render/reply.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { excerpt } from '../html.js';
@@ -56,25 +64,39 @@ async function recordResult(
   }
 }
 
-/** The entry this user was answered last (for follow-ups like "and what did he say?"); none on a store failure. */
-async function previousAnswer({ store, logger }: BotDeps, ctx: BotContext): Promise<string | undefined> {
-  if (!ctx.from) return undefined;
+/** This user's conversation (see src/conversation); a new one after the TTL or on a store failure. */
+export async function loadConversation(
+  { store, logger }: BotDeps,
+  ctx: BotContext,
+): Promise<ConversationState> {
+  if (!ctx.from) return { ...NEW_CONVERSATION };
   try {
-    return await store.getContext(ctx.from.id);
+    return parseState(await store.getContext(ctx.from.id));
   } catch (err) {
-    logger.warn({ err, updateId: ctx.update.update_id }, 'could not read the previous answer');
-    return undefined;
+    logger.warn({ err, updateId: ctx.update.update_id }, 'could not read the conversation');
+    return { ...NEW_CONVERSATION };
   }
 }
 
-/** Remembers the entry a user was just answered; a store failure only costs the next follow-up. */
-export async function rememberAnswer({ store, logger }: BotDeps, ctx: BotContext, entryId: string) {
+/** Keeps a user's conversation; a store failure only costs the next follow-up. */
+export async function saveConversation(
+  { store, logger }: BotDeps,
+  ctx: BotContext,
+  state: ConversationState,
+) {
   if (!ctx.from) return;
   try {
-    await store.setContext(ctx.from.id, entryId);
+    await store.setContext(ctx.from.id, serializeState(state));
   } catch (err) {
-    logger.warn({ err, updateId: ctx.update.update_id }, 'could not remember the answer');
+    logger.warn({ err, updateId: ctx.update.update_id }, 'could not remember the conversation');
   }
+}
+
+/** Remembers an entry answered by a button or a command, as if the user had asked for it. */
+export async function rememberEntry(deps: BotDeps, ctx: BotContext, entryId: string): Promise<void> {
+  const result = entryResult(deps.engine, [entryId], ctx.lang);
+  if (result)
+    await saveConversation(deps, ctx, stateAfter(deps.engine, await loadConversation(deps, ctx), result));
 }
 
 /** Text messages: questions go to the engine; commands nobody handled get a hint. */
@@ -97,15 +119,20 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     const question = withoutMention(ctx.message.text, ctx.me);
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
 
-    // "по-русски, пожалуйста" alone switches the reply language, as /lang ru does.
-    const request = languageRequest(question);
-    if (request && !request.rest) return switchLanguage(ctx, deps.store, request.lang);
-
+    const conversation = await loadConversation(deps, ctx);
+    const { turn, state, chosen } = converse(engine, conversation, question, {
+      chosen: ctx.storedLang,
+      fallbackLang: ctx.fallbackLang,
+    });
+    // "по-русски, пожалуйста" with no answer to say again switches the reply language, as /lang ru does.
+    if (turn.kind === 'switched') {
+      await switchLanguage(ctx, deps.store, turn.lang);
+      return saveConversation(deps, ctx, state);
+    }
+    const { result } = turn;
     void optional(logger, ctx, 'sendChatAction', () => ctx.sendChatAction('typing'));
-    const context = await previousAnswer(deps, ctx);
-    const result = engine.ask(question, { lang: ctx.storedLang, fallbackLang: ctx.fallbackLang, context });
-    // "…? Answer in Russian": this reply is in Russian, and so are the next ones.
-    if (result.requested) await rememberLang(ctx, deps.store, result.requested);
+    // "…? Answer in Russian", "again in Russian": this reply is in Russian, and so are the next ones.
+    if (chosen) await rememberLang(ctx, deps.store, chosen);
     ctx.useLang(result.lang);
     // The engine reads only the start of a very long message; the reply says so in its first line.
     const note =
@@ -113,7 +140,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger, note);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
     await recordResult(deps, ctx, question, result);
-    if (result.kind === 'answer') await rememberAnswer(deps, ctx, result.entry.id);
+    await saveConversation(deps, ctx, state);
   });
   return composer;
 }

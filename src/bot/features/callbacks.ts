@@ -3,7 +3,7 @@ import { entryReply } from '../../render/reply.js';
 import { onCallback } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { replyHtml, sendView, sourceHtml } from '../reply.js';
-import { rememberAnswer } from './ask.js';
+import { rememberEntry } from './ask.js';
 
 /** Buttons under answers: follow-ups, "did you mean", topics (all answer an entry) and "source". */
 export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
@@ -18,7 +18,7 @@ export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
       ctx.useLang(ctx.storedLang ?? action.lang);
       await ctx.answerCbQuery();
       await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), engine, logger);
-      await rememberAnswer(deps, ctx, entry.id);
+      await rememberEntry(deps, ctx, entry.id);
     }),
   );
 
