@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEFAULT_FLOOD_OPTIONS } from '../src/bot/middleware/flood.js';
 import type { RunOptions } from '../src/bot/run.js';
+import { type ConversationState, converse, NEW_CONVERSATION } from '../src/conversation/conversation.js';
 import type { Engine, Lang } from '../src/engine/types.js';
 import { BotApiEmulator, REPO_ROOT, tempDir, visibleText } from '../tests/e2e/harness.js';
 
@@ -272,16 +273,24 @@ const FIRST_CHAT = 700_000;
  */
 function plan(engine: Engine, questions: readonly string[], users: number, count: number, offset: number) {
   const out: Planned[] = [];
+  // Each user's messages are one conversation, answered in order, as the bot keeps it.
+  const chats = new Map<number, { state: ConversationState; chosen?: Lang }>();
   for (let k = 0; k < count; k++) {
     const user = k % users;
     const text = questions[(offset + k) % questions.length] as string;
     const languageCode = USER_LANGS[user % USER_LANGS.length] as Lang;
-    const result = engine.ask(text, { fallbackLang: languageCode });
+    const chat: { state: ConversationState; chosen?: Lang } = chats.get(user) ?? { state: NEW_CONVERSATION };
+    const { turn, state, chosen } = converse(engine, chat.state, text, {
+      chosen: chat.chosen,
+      fallbackLang: languageCode,
+    });
+    chats.set(user, { state, chosen: chosen ?? chat.chosen });
+    const result = turn.kind === 'reply' ? turn.result : null;
     out.push({
       chatId: FIRST_CHAT + user,
       languageCode,
       text,
-      answer: result.kind === 'answer' ? result.entry.i18n[result.lang].answer : null,
+      answer: result?.kind === 'answer' ? result.entry.i18n[result.lang].answer : null,
     });
   }
   return out;
