@@ -1,0 +1,105 @@
+import { describe, expect, it } from 'vitest';
+import {
+  type ConversationState,
+  converse,
+  NEW_CONVERSATION,
+  parseState,
+  serializeState,
+  type Turn,
+} from '../../src/conversation/conversation.js';
+import { listReference } from '../../src/conversation/references.js';
+import { createEngine } from '../../src/engine/engine.js';
+import type { Lang } from '../../src/engine/types.js';
+import { loadKnowledge } from '../../src/knowledge/load.js';
+
+const engine = createEngine(loadKnowledge());
+
+/** Plays messages as one user, returning what each reply is: entry ids and language, or a switch. */
+function play(messages: string[], fallbackLang: Lang = 'en') {
+  let state: ConversationState = { ...NEW_CONVERSATION };
+  let chosen: Lang | undefined;
+  return messages.map((text) => {
+    const outcome = converse(engine, state, text, { chosen, fallbackLang });
+    state = outcome.state;
+    chosen = outcome.chosen ?? chosen;
+    return describe_(outcome.turn);
+  });
+}
+const describe_ = (turn: Turn) =>
+  turn.kind === 'switched'
+    ? `switched:${turn.lang}`
+    : turn.result.kind === 'answer'
+      ? `${[turn.result.entry.id, ...turn.result.also.map((e) => e.id)].join('+')}:${turn.result.lang}`
+      : `${turn.result.kind}:${turn.result.lang}`;
+
+describe('a conversation', () => {
+  it('resolves "the second one" against the list just shown, in every language', () => {
+    expect(play(['what agreements were signed?', 'tell me more about the second one'])[1]).toBe(
+      'agreement-far-eastern-capital:en',
+    );
+    expect(play(['какие соглашения подписали?', 'расскажи про первое'])[1]).toBe(
+      'agreement-manuscript-pact:ru',
+    );
+    expect(play(['签了哪些协议？', '第二个呢？'])[1]).toBe('agreement-far-eastern-capital:zh');
+  });
+
+  it('picks a "did you mean" suggestion by its number', () => {
+    const state: ConversationState = { answered: [], shown: ['forum-date', 'forum-venue'], lang: 'en' };
+    const { turn } = converse(engine, state, '2');
+    expect(describe_(turn)).toBe('forum-venue:en');
+  });
+
+  it('says the last answer again in the language asked for, and keeps that language', () => {
+    expect(play(['who spoke at the forum?', 'по-русски, пожалуйста', 'when was it?'])).toEqual([
+      'speakers-overview:en',
+      'speakers-overview:ru',
+      'forum-date:ru',
+    ]);
+    expect(play(['论坛在哪里举行？', 'again in English please'])[1]).toBe('forum-venue:en');
+  });
+
+  it('switches on natural phrases, confirming in the new language when there is nothing to repeat', () => {
+    expect(play(['можно на английском?'])).toEqual(['switched:en']);
+    expect(play(['能说中文吗'])).toEqual(['switched:zh']);
+    expect(play(['switch back to English'], 'ru')).toEqual(['switched:en']);
+  });
+
+  it('reads an elliptic follow-up against what was just answered', () => {
+    expect(play(['who is Zhang Hanhui?', 'what did he say?'])[1]).toBe('speaker-zhang-hanhui:en');
+  });
+
+  it('does not take a question with an ordinal in it for a pick', () => {
+    expect(play(['what agreements were signed?', 'when was the first forum held?'])[1]).not.toMatch(
+      /^agreement/,
+    );
+  });
+});
+
+describe('listReference', () => {
+  const shown = ['forum-date', 'forum-venue', 'forum-theme'];
+  const titles = (id: string) => [id];
+  it.each([
+    ['the third one', 'forum-theme'],
+    ['#2', 'forum-venue'],
+    ['последнее', 'forum-theme'],
+    ['第一个', 'forum-date'],
+    ['forum-venue', 'forum-venue'],
+  ])('%s -> %s', (text, id) => {
+    expect(listReference(text, shown, titles)).toBe(id);
+  });
+
+  it('picks nothing when nothing was shown, or when more is asked', () => {
+    expect(listReference('the second one', [], titles)).toBeUndefined();
+    expect(listReference('where did the second forum take place in 2024', shown, titles)).toBeUndefined();
+  });
+});
+
+describe('the stored state', () => {
+  it('reads back what was written, and survives junk or an older plain entry id', () => {
+    const state: ConversationState = { answered: ['forum-date'], shown: ['a', 'b'], lang: 'ru' };
+    expect(parseState(serializeState(state))).toEqual(state);
+    expect(parseState('forum-venue')).toEqual({ answered: ['forum-venue'], shown: [] });
+    expect(parseState('{not json')).toEqual({ answered: [], shown: [] });
+    expect(parseState('{"answered":[1,"../x"],"lang":"fr"}')).toEqual({ answered: [], shown: [] });
+  });
+});
