@@ -31,7 +31,9 @@ export function compose(whole: Decision, parts: readonly Decision[], maxParts: n
   }
   const [one] = answered;
   if (whole.kind === 'partial' || whole.kind === 'answer') {
-    if (!one || whole.kind === 'partial' || whole.best.score >= one.score) return whole;
+    // Small talk as the whole message's answer ("Hi, what is this bot?") gives way to a part that asks.
+    const talk = whole.kind === 'answer' && whole.best.entry.kind === 'chitchat';
+    if (!one || whole.kind === 'partial' || (whole.best.score >= one.score && !talk)) return whole;
   }
   if (one) return { kind: 'answer', best: one, alternatives: [] };
   return parts.find((d) => d.kind === 'partial') ?? whole;
