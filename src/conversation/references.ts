@@ -12,8 +12,8 @@ const ORDINALS: readonly [RegExp, number][] = [
   [/^(?:fourth|4th|four|четв[её]рт\p{L}*|четыре|第四|四)$/u, 4],
   [/^(?:last|latter|последн\p{L}*|posledn\p{L}*|最后|后者|最后一)$/u, -1],
 ];
-// Words that may stand around an ordinal without asking anything else ("tell me more about the second
-// one", "а что насчёт второго?", "第二个呢"); Chinese ones are cut out of the text as they are.
+// Words that may stand around an ordinal without asking anything else ("more on the second one, please",
+// "а что насчёт второго?", "第二个呢"); Chinese ones are cut out of the text as they are.
 const FILLER = new Set(
   (
     'and the one ones tell me more about what whats how item option please pls ok okay so then that details detail ' +

@@ -94,7 +94,7 @@ export function splitParts(text: string): string[] {
 /** Reads a message: markup, a reply-language request, and its parts; `maxLength` characters at most. */
 export function analyse(text: string, maxLength: number): Analysis {
   const plain = stripMarkup(text.slice(0, maxLength));
-  // "Who is Zhang Hanhui? Answer in Russian": the language the message asks for wins, and is not matched.
+  // "Where was it held? Answer in Russian": the language the message asks for wins, and is not matched.
   const request = languageRequest(plain);
   const question = request ? request.rest : plain;
   const parts = splitParts(question).map((part) => ({ text: part, asks: asks(part) }));

@@ -31,7 +31,7 @@ export function compose(whole: Decision, parts: readonly Decision[], maxParts: n
   }
   const [one] = answered;
   if (whole.kind === 'partial' || whole.kind === 'answer') {
-    // Small talk as the whole message's answer ("Hi, what is this bot?") gives way to a part that asks.
+    // Small talk as the whole message's answer ("Hello! Where did it take place?") gives way to a part that asks.
     const talk = whole.kind === 'answer' && whole.best.entry.kind === 'chitchat';
     if (!one || whole.kind === 'partial' || (whole.best.score >= one.score && !talk)) return whole;
   }

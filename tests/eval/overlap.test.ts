@@ -1,13 +1,26 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { EVAL_SETS, loadEvalSets, questionKey } from '../../src/cli/eval.js';
+import {
+  CONVERSATION_SETS,
+  DEFAULT_EVAL_DIR,
+  EVAL_SETS,
+  loadConversations,
+  loadEvalSets,
+  questionKey,
+} from '../../src/cli/eval.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge } from '../../src/knowledge/load.js';
 import { LANGS } from '../../src/knowledge/schema.js';
 import { normalizeText } from '../../src/language/normalize.js';
 
 const sets = loadEvalSets();
 const allCases = EVAL_SETS.flatMap((name) => sets[name].map((c) => ({ ...c, set: name })));
+// Conversation turns are eval sentences too.
+const turns = CONVERSATION_SETS.flatMap((name) =>
+  loadConversations(join(DEFAULT_EVAL_DIR, 'conversations', name)).flatMap((c) =>
+    c.turns.map((t) => ({ text: t.text, set: `conversations/${name}` })),
+  ),
+);
 
 /** Every file under a folder. */
 const walk = (dir: string): string[] =>
@@ -39,7 +52,7 @@ describe('evaluation data stays separate from what the engine is built from', ()
 
   it('no eval sentence appears in src/ (comments included), the lexicon or the knowledge base, as written or normalised', () => {
     // Long enough to be a sentence rather than a keyword a user and a curator may both type.
-    const sentences = allCases
+    const sentences = [...allCases, ...turns]
       .map((c) => c.text)
       .filter((t) => {
         const w = words(t);
