@@ -44,6 +44,8 @@ export interface QueryTerm {
   role?: Term['role'];
   /** Found across the segmenter's word boundaries (see Term.cutApart). */
   cutApart?: boolean;
+  /** An unknown word that is common in its language (see Term.generic). */
+  generic?: boolean;
 }
 
 interface Doc {
@@ -235,7 +237,8 @@ export function createRetriever(
             ? 1
             : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1)) *
           (term.generic ? options.genericWeight : 1);
-        out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0, entity, role });
+        const common = term.generic ? { generic: true } : {};
+        out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0, entity, role, ...common });
       }
     }
     return out;
@@ -307,7 +310,8 @@ export function createRetriever(
 
     rank({ terms, wantsOverview, han }) {
       // What is asked beyond names and question words: an answer must cover some of it.
-      const isAsk = (t: QueryTerm) => !t.entity && t.role !== 'question';
+      // A common word the index lacks ("做" in "what can the pact do") asks nothing in particular.
+      const isAsk = (t: QueryTerm) => !t.entity && t.role !== 'question' && !(t.generic && !t.known);
       const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
       if (total === 0) return [];
 
