@@ -238,7 +238,15 @@ export function createRetriever(
             : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1)) *
           (term.generic ? options.genericWeight : 1);
         const common = term.generic ? { generic: true } : {};
-        out.push({ text: term.text, known: false, weight: unknownWeight * share, factor: 0, entity, role, ...common });
+        out.push({
+          text: term.text,
+          known: false,
+          weight: unknownWeight * share,
+          factor: 0,
+          entity,
+          role,
+          ...common,
+        });
       }
     }
     return out;

@@ -60,7 +60,7 @@ describe('the same conversation in every adapter', () => {
     for (const text of SCRIPT) await h.handle(textMessage(text, user));
     const seen = h.seen().map((m) => m.text);
     expect(seen).toHaveLength(SCRIPT.length);
-    bodies.forEach((body, i) => expect(seen[i], SCRIPT[i]).toContain(body));
+    for (const [i, body] of bodies.entries()) expect(seen[i], SCRIPT[i]).toContain(body);
   });
 
   it('the terminal chat', () => {
@@ -95,6 +95,6 @@ describe('the same conversation in every adapter', () => {
       .split('\n')
       .map((line) => JSON.parse(line) as { answer: string });
     expect(records).toHaveLength(SCRIPT.length);
-    bodies.forEach((body, i) => expect(records[i]?.answer, SCRIPT[i]).toContain(body));
+    for (const [i, body] of bodies.entries()) expect(records[i]?.answer, SCRIPT[i]).toContain(body);
   });
 });
