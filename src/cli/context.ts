@@ -1,19 +1,20 @@
 import { createEngine } from '../engine/engine.js';
 import type { Engine } from '../engine/types.js';
 import { createI18n } from '../i18n.js';
-import { loadKnowledge } from '../knowledge/load.js';
+import { countFacts, loadKnowledge } from '../knowledge/load.js';
 
 /** What every adapter needs: the engine over the shipped knowledge base and the UI strings. */
 export interface AppContext {
   engine: Engine;
   i18n: ReturnType<typeof createI18n>;
-  entryCount: number;
+  /** How many facts the knowledge base holds (for /about). */
+  factCount: number;
 }
 
 /** Loads the shipped knowledge base and locales and builds the engine. */
 export function createAppContext(knowledgeDir?: string): AppContext {
   const kb = loadKnowledge(knowledgeDir);
-  return { engine: createEngine(kb), i18n: createI18n(), entryCount: kb.entries.length };
+  return { engine: createEngine(kb), i18n: createI18n(), factCount: countFacts(kb.entries) };
 }
 
 /** Where a CLI writes; the process's streams by default, a buffer in tests. */

@@ -8,7 +8,7 @@ import {
 } from '../conversation/conversation.js';
 import type { Lang } from '../engine/types.js';
 import { translator } from '../i18n.js';
-import { LANGS } from '../knowledge/schema.js';
+import { languageNames, parseLang } from '../language/choice.js';
 import { buildReply, renderText, topicChoices } from '../render/reply.js';
 import { type AppContext, createAppContext } from './context.js';
 
@@ -22,8 +22,6 @@ export interface TerminalIO {
   defaultLang?: Lang;
 }
 
-const isLang = (value: string): value is Lang => (LANGS as readonly string[]).includes(value);
-
 /**
  * The interactive chat in the terminal: the same engine and commands a Telegram user has
  * (/help, /lang, /topics, /agreements, /speakers, /about, /quit). Reads line by line, so it also
@@ -35,7 +33,8 @@ export async function runTerminal({
   context,
   defaultLang = 'en',
 }: TerminalIO): Promise<number> {
-  const { engine, i18n, entryCount } = context ?? createAppContext();
+  const { engine, i18n, factCount } = context ?? createAppContext();
+  const names = languageNames(i18n);
   let chosen: Lang | undefined;
   // The conversation: what was answered and shown last, and the language of the last reply.
   let state: ConversationState = { ...NEW_CONVERSATION, lang: defaultLang };
@@ -59,15 +58,18 @@ export async function runTerminal({
         say(`${t()('help.text')}\n${t()('terminal.quitHint')}`);
         break;
       case '/about':
-        say(t()('about.text', { count: entryCount }));
+        say(t()('about.text', { count: factCount }));
         break;
-      case '/lang':
+      case '/lang': {
+        // The same as the bot's /lang: a code ("ru", "ru-RU") or a name in any language ("Русский").
+        const picked = parseLang(arg, names);
         if (!arg) say(`${t()('language.current')}`);
-        else if (isLang(arg)) {
-          chosen = arg;
+        else if (picked) {
+          chosen = picked;
           say(t()('language.changed'));
         } else say(t()('language.unknown', { value: arg }));
         break;
+      }
       case '/topics':
         state = { ...state, shown: engine.topics.map((topic) => topic.entry) };
         say(

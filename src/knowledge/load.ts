@@ -18,6 +18,10 @@ export const DEFAULT_KNOWLEDGE_DIR = fileURLToPath(new URL('../../knowledge', im
 /** Topic id of entries that are small talk rather than facts; not listed in topics.json. */
 export const CHITCHAT_TOPIC = 'chitchat';
 
+/** How many facts a knowledge base holds (its entries outside small talk), as /about says in every adapter. */
+export const countFacts = (entries: readonly Entry[]): number =>
+  entries.filter((e) => e.topic !== CHITCHAT_TOPIC).length;
+
 /** The loaded, validated knowledge base. */
 export interface KnowledgeBase {
   entries: Entry[];

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { loadKnowledge } from '../../src/knowledge/load.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -49,5 +50,19 @@ describe('terminal chat', () => {
     expect(run.stdout).toMatch(/Capital Library/);
     expect(run.stdout).toMatch(/Unknown command \/frobnicate/);
     expect(run.stdout).toMatch(/don't know the language “fr”/);
+  });
+
+  it('takes /lang with a language name, as the bot does, and /about counts the facts as the bot does', () => {
+    const run = chat('/lang Русский\nwhen did the forum open?\n/about\n');
+    expect(run.stdout).toMatch(/14 августа 2025/);
+    const facts = loadKnowledge().entries.filter((e) => e.topic !== 'chitchat').length;
+    expect(run.stdout).toContain(` ${facts} `);
+  });
+
+  it('numbers "did you mean" and topic lists, and a number picks one', () => {
+    const run = chat('how is the weather today?\n2\n');
+    expect(run.stdout).toMatch(/^1\. /m);
+    const second = loadKnowledge().topics[1];
+    expect(run.stdout).toContain(loadKnowledge().byId.get(second?.entry ?? '')?.i18n.en.answer ?? '(none)');
   });
 });

@@ -1,24 +1,14 @@
 import { Composer, Markup } from 'telegraf';
 import { LANGS, type Lang } from '../../knowledge/schema.js';
+import { languageNames, parseLang } from '../../language/choice.js';
 import { onCallback, packCallback } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { escapeHtml, excerpt } from '../html.js';
-import { primaryLang } from '../middleware/locale.js';
 import { rememberLang } from '../middleware/preferences.js';
 import { replyText } from '../reply.js';
 
 /** Longest unknown language name quoted back to the user. */
 const MAX_QUOTED_VALUE = 64;
-
-/** Reads a language the way users type it: "ru", "RU", "ru-RU", or the language's own name ("Русский"). */
-export function parseLang(
-  value: string | undefined,
-  names?: Readonly<Record<string, Lang>>,
-): Lang | undefined {
-  const text = value?.trim().toLowerCase();
-  if (!text) return undefined;
-  return primaryLang(text) ?? names?.[text];
-}
 
 /** Stores a user's language choice and confirms it in that language (/lang ru, "по-русски, пожалуйста"). */
 export async function switchLanguage(ctx: BotContext, store: BotDeps['store'], lang: Lang): Promise<void> {
@@ -29,11 +19,7 @@ export async function switchLanguage(ctx: BotContext, store: BotDeps['store'], l
 /** /lang with a keyboard of the three languages, /lang <code>, and the keyboard's buttons. */
 export function languageFeature({ store, i18n, logger }: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
-  // Each language's name as written in every language ("русский", "russian", "俄语"...).
-  const names: Record<string, Lang> = {};
-  for (const ui of LANGS) {
-    for (const lang of LANGS) names[i18n.t(`language.name.${lang}`, { lng: ui }).toLowerCase()] = lang;
-  }
+  const names = languageNames(i18n);
 
   const keyboard = (ctx: BotContext) =>
     Markup.inlineKeyboard(

@@ -1,9 +1,9 @@
 import { Composer } from 'telegraf';
+import { parseLang } from '../../language/choice.js';
 import { entryReply } from '../../render/reply.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { rememberLang } from '../middleware/preferences.js';
 import { replyText, sendView, topicsKeyboard } from '../reply.js';
-import { parseLang } from './language.js';
 
 // Deep links like t.me/<bot>?start=lang_ru set the language.
 const LANG_PAYLOAD = /^lang[_-]([a-z]{2})$/i;

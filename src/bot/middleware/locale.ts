@@ -1,14 +1,11 @@
 import type { i18n as I18nInstance } from 'i18next';
 import type { MiddlewareFn } from 'telegraf';
 import { translator } from '../../i18n.js';
-import { LANGS, type Lang } from '../../knowledge/schema.js';
+import type { Lang } from '../../knowledge/schema.js';
+import { primaryLang } from '../../language/choice.js';
 import type { BotContext } from '../context.js';
 
-/** Reduces a Telegram language_code ("zh-hans", "ru", "en-GB") to a language we speak, if any. */
-export function primaryLang(languageCode: string | undefined): Lang | undefined {
-  const primary = languageCode?.trim().toLowerCase().split(/[-_]/)[0];
-  return LANGS.find((lang) => lang === primary);
-}
+export { primaryLang };
 
 /**
  * Picks the UI language before the message is read: the stored choice, else Telegram's language_code,
