@@ -21,7 +21,7 @@ const ZH_NAMES = '(中文|汉语|漢語|华语|華語|普通话|普通話|俄语
 // Simplified and Traditional forms of the Chinese request words.
 const ZH_PLEASE = '(?:请|請)';
 const ZH_REPLY = '(?:回答|回复|回覆|回復|答复|答覆|答|说|說|讲|講|介绍|介紹|写|寫)';
-const ZH_SWITCH = '(?:切换|切換|换成|換成|改成|改用)';
+const ZH_SWITCH = '(?:切换|切換|换成|換成|改成|改用|翻译成|翻譯成|翻成|译成|譯成)';
 
 const NAME_LANG: readonly [RegExp, Lang][] = [
   [/english|английск|по.английски|angl|英语|英語|英文/u, 'en'],
@@ -83,7 +83,7 @@ const MEDIUM = new RegExp(
   'iu',
 );
 const CUE = new RegExp(
-  `${WORD_START}(?:answer|reply|respond|write|tell|say|explain|please|pls|` +
+  `${WORD_START}(?:answer|reply|respond|write|explain|please|pls|` +
     'ответ\\p{L}*|отвеч\\p{L}*|напиш\\p{L}*|пиши\\p{L}*|скаж\\p{L}*|расскаж\\p{L}*|объясн\\p{L}*|дай\\p{L}*|' +
     'пожалуйста|otvet\\p{L}*|otvech\\p{L}*|napish\\p{L}*|pozhalu[iy]?sta)(?!\\p{L})',
   'iu',
@@ -135,12 +135,12 @@ const ONLY_ASKING = new RegExp(
   '^(?:[\\s,.!?;:…，。！？、-]|' +
     '(?<!\\p{L})(?:and|also|again|that|it|this|please|pls|can|could|would|will|you|say|repeat|speak|talk|switch|change|back|' +
     "to|now|answer|reply|write|in|the|same|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
-    'from|on|then|instead|rather|continue|keep|going|' +
+    'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|' +
     'ещё|еще|раз|снова|повтори|повторите|это|то|же|самое|пожалуйста|можно|давай|давайте|говори|говорите|' +
     'ответь|ответьте|переключись|переключитесь|на|по|обратно|теперь|лучше|сначала|язык|языке|мне|а|и|' +
-    'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|' +
+    'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|переведи|переведите|перевод|перевести|' +
     'eshche|eshchyo|raz|davay|davai|pozhaluysta|pozhalujsta|mozhno|na|po)(?!\\p{L})|' +
-    '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧|还是|還是|怎么说|怎麼說|一次|次|以后|以後|之后|之後|都|就)+$',
+    '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧|还是|還是|怎么说|怎麼說|一次|次|以后|以後|之后|之後|都|就|翻译|翻譯|翻|译|譯|版|版本)+$',
   'iu',
 );
 

@@ -19,6 +19,27 @@ describe('a reply language asked for in the message', () => {
     expect(languageRequest(text)).toEqual({ lang, rest });
   });
 
+  it.each([
+    ['can you talk English?', 'en'],
+    ['давай дальше по-китайски', 'zh'],
+    ['а можно на русском?', 'ru'],
+    ['换成俄语吧', 'ru'],
+    ['能用英文再说一遍吗', 'en'],
+    ['say it once more in Chinese', 'zh'],
+    ['переведите на английский, пожалуйста', 'en'],
+    ['po-russki mozhno?', 'ru'],
+  ] as const)('a message that only asks for a language: %s -> %s', (text, lang) => {
+    expect(languageRequest(text)).toEqual({ lang, rest: '' });
+  });
+
+  it.each([
+    ['What was signed? Could you answer in Simplified Chinese?', 'zh', 'What was signed'],
+    ['Кто выступал? Напишите ответ на английском языке.', 'en', 'Кто выступал'],
+    ['Расскажите про соглашения, только ответ дайте по-китайски.', 'zh', 'Расскажите про соглашения'],
+  ] as const)('a request phrased freely beside a question: %s', (text, lang, rest) => {
+    expect(languageRequest(text)).toEqual({ lang, rest });
+  });
+
   it('is not a language named in a question', () => {
     for (const text of [
       'Chinese books in Russian translation',
@@ -28,6 +49,9 @@ describe('a reply language asked for in the message', () => {
       'is the forum in English or Russian?',
       'Prussian, please',
       'answer in Englishness',
+      'how do you say "library" in Chinese?',
+      'переведи слово «форум» на английский',
+      '“论坛”用英语怎么说',
     ])
       expect(languageRequest(text)).toBeNull();
   });
