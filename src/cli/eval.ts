@@ -170,21 +170,26 @@ export function evaluate(
   return { cases: cases.length, byLang, byStyle, facts, misses };
 }
 
-/** The targets a gated set's report misses, as readable lines (empty when it meets them all). */
-export function failures(name: string, report: EvalReport): string[] {
+/** The targets figures per language miss, as readable lines (empty when they meet them all). */
+function missedTargets<K extends string>(
+  name: string,
+  byLang: Record<string, Record<K, Tally>>,
+  targets: Readonly<Record<K, number>>,
+): string[] {
   const out: string[] = [];
   for (const lang of LANGS) {
-    const figures = report.byLang[lang];
-    if (!figures) continue;
-    const inScope = rate(figures.inScope);
-    const outOfScope = rate(figures.outOfScope);
-    if (inScope !== null && inScope < EVAL_TARGETS.inScope)
-      out.push(`${name} ${lang}: in-scope ${pct(inScope)} < ${EVAL_TARGETS.inScope * 100}%`);
-    if (outOfScope !== null && outOfScope < EVAL_TARGETS.outOfScope)
-      out.push(`${name} ${lang}: out-of-scope ${pct(outOfScope)} < ${EVAL_TARGETS.outOfScope * 100}%`);
+    for (const key of Object.keys(targets) as K[]) {
+      const figure = rate(byLang[lang]?.[key]);
+      if (figure !== null && figure < targets[key])
+        out.push(`${name} ${lang}: ${key} ${pct(figure)} < ${targets[key] * 100}%`);
+    }
   }
   return out;
 }
+
+/** The targets a gated set's report misses, as readable lines (empty when it meets them all). */
+export const failures = (name: string, report: EvalReport): string[] =>
+  missedTargets(name, report.byLang, EVAL_TARGETS);
 
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const cell = (t: Tally | undefined) => (t && t.total > 0 ? `${pct(rate(t))} (${t.total})` : '-').padStart(14);
@@ -320,20 +325,8 @@ export function evaluateConversations(
 }
 
 /** The targets a conversation report misses, as readable lines. */
-export function conversationFailures(name: string, report: ConversationReport): string[] {
-  const out: string[] = [];
-  for (const lang of LANGS) {
-    const figures = report.byLang[lang];
-    if (!figures) continue;
-    const turns = rate(figures.turns);
-    const whole = rate(figures.conversations);
-    if (turns !== null && turns < CONVERSATION_TARGETS.turns)
-      out.push(`${name} ${lang}: turns ${pct(turns)} < ${CONVERSATION_TARGETS.turns * 100}%`);
-    if (whole !== null && whole < CONVERSATION_TARGETS.conversations)
-      out.push(`${name} ${lang}: conversations ${pct(whole)} < ${CONVERSATION_TARGETS.conversations * 100}%`);
-  }
-  return out;
-}
+export const conversationFailures = (name: string, report: ConversationReport): string[] =>
+  missedTargets(name, report.byLang, CONVERSATION_TARGETS);
 
 /** The table `npm run eval` prints for a conversation set. */
 export function formatConversationReport(
