@@ -129,9 +129,6 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
         ).decision;
         if (followUp.kind === 'answer') return result(followUp, base);
       }
-      if (whole.kind === 'answer' && whole.best.entry.kind === 'chitchat' && analysis.parts.length < 2) {
-        return result(whole, base);
-      }
       if (options.answerParts) whole = compose(whole, partDecisions(analysis.parts, query), options.maxParts);
       return result(whole, base);
     },
