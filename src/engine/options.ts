@@ -39,8 +39,6 @@ export interface MatcherOptions extends SpellingOptions {
   unknownHanWeight: number;
   /** ...and one that straddles two words ("馆论" in "图书馆论坛", a by-product of bigrams) this share of that. */
   straddleWeight: number;
-  /** An unknown word that is common in the language ("thing", "一共") weighs this share of an unknown one. */
-  genericWeight: number;
   /** When a question's only known words are small talk ("thanks", "hi"), its unknown words weigh this share. */
   smallTalkUnknownShare: number;
   /** Names (entity concepts) set the scene more than they pick the entry: their weight is multiplied by this. */
@@ -87,7 +85,6 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   unknownWeight: 1.2,
   unknownHanWeight: 0.5,
   straddleWeight: 0.5,
-  genericWeight: 0.5,
   smallTalkUnknownShare: 0.25,
   entityWeight: 0.8,
   unaskedKindFactor: 0.7,
@@ -168,11 +165,6 @@ export const RULES: readonly Rule[] = [
     name: 'smallTalkUnknown',
     what: 'with only small talk known, unknown words count less',
     options: { smallTalkUnknownShare: 1 },
-  },
-  {
-    name: 'genericWords',
-    what: 'common words the index lacks count less against a match',
-    options: { genericWeight: 1 },
   },
   {
     name: 'hanUnknown',

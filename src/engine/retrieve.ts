@@ -233,10 +233,7 @@ export function createRetriever(
         });
       } else {
         const share =
-          (term.kind !== 'han'
-            ? 1
-            : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1)) *
-          (term.generic ? options.genericWeight : 1);
+          term.kind !== 'han' ? 1 : options.unknownHanWeight * (term.straddles ? options.straddleWeight : 1);
         const common = term.generic ? { generic: true } : {};
         out.push({
           text: term.text,

@@ -13,8 +13,8 @@ export interface Term {
   /** How sure we are of the term: 1, or less when it comes from a guessed correction of a typo. */
   factor: number;
   /**
-   * A common word of the language ("thing", "一共"): when the index does not know it, that is no
-   * evidence against a match, unlike an unknown specific word ("email", "地址").
+   * A common word of the language ("thing", "做"): when the index does not know it, it asks nothing in
+   * particular, unlike an unknown specific word ("email", "地址") that an answer must cover.
    */
   generic?: boolean;
   /** What a concept does in a question besides naming a topic (see the lexicon's questionWords and overviewWords). */
