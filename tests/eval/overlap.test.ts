@@ -50,7 +50,7 @@ describe('evaluation data stays separate from what the engine is built from', ()
     expect(shared).toEqual([]);
   });
 
-  it('no eval sentence appears in src/ (comments included), the lexicon or the knowledge base, as written or normalised', () => {
+  it('no eval sentence appears in src/ (comments included), the lexicon, the knowledge base or the UI strings, as written or normalised', () => {
     // Long enough to be a sentence rather than a keyword a user and a curator may both type.
     const sentences = [...allCases, ...turns]
       .map((c) => c.text)
@@ -65,6 +65,7 @@ describe('evaluation data stays separate from what the engine is built from', ()
       ...walk(join(DEFAULT_KNOWLEDGE_DIR, 'entries')),
       join(DEFAULT_KNOWLEDGE_DIR, 'lexicon.json'),
       join(DEFAULT_KNOWLEDGE_DIR, 'topics.json'),
+      ...walk(new URL('../../locales', import.meta.url).pathname),
     ];
     const leaks: string[] = [];
     for (const file of files) {
