@@ -52,10 +52,10 @@ export const EVAL_TARGETS = {
 
 export const DEFAULT_EVAL_DIR = join(DEFAULT_KNOWLEDGE_DIR, 'eval');
 
-/** Reads every *.jsonl file of a folder; a bad line fails with the file and line number. */
-export function loadEvalSet(dir: string): (EvalCase & { file: string })[] {
-  const cases: (EvalCase & { file: string })[] = [];
-  if (!existsSync(dir)) return cases;
+/** Every line of every *.jsonl file of a folder, read with a schema; a bad line fails naming file and line. */
+function readJsonl<T>(dir: string, schema: z.ZodType<T>): (T & { file: string })[] {
+  const out: (T & { file: string })[] = [];
+  if (!existsSync(dir)) return out;
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()) {
@@ -69,14 +69,17 @@ export function loadEvalSet(dir: string): (EvalCase & { file: string })[] {
         } catch (error) {
           throw new Error(`${join(dir, file)}:${i + 1}: ${(error as Error).message}`);
         }
-        const parsed = evalCaseSchema.safeParse(value);
+        const parsed = schema.safeParse(value);
         if (!parsed.success)
           throw new Error(`${join(dir, file)}:${i + 1}: ${parsed.error.issues[0]?.message}`);
-        cases.push({ ...parsed.data, file });
+        out.push({ ...parsed.data, file });
       });
   }
-  return cases;
+  return out;
 }
+
+/** Reads every case of a folder of *.jsonl files. */
+export const loadEvalSet = (dir: string) => readJsonl(dir, evalCaseSchema);
 
 /** Every set by name (a missing folder gives an empty set). */
 export function loadEvalSets(dir: string = DEFAULT_EVAL_DIR): Record<EvalSetName, EvalCase[]> {
@@ -240,25 +243,8 @@ export type EvalConversation = z.infer<typeof conversationSchema>;
 /** The conversation sets: `dev` may be looked at; `test` is sealed (aggregates only). */
 export const CONVERSATION_SETS = ['dev', 'test'] as const;
 
-/** Every conversation of a folder; a bad line fails with the file and line number. */
-export function loadConversations(dir: string): EvalConversation[] {
-  const out: EvalConversation[] = [];
-  if (!existsSync(dir)) return out;
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()) {
-    readFileSync(join(dir, file), 'utf8')
-      .split('\n')
-      .forEach((line, i) => {
-        if (!line.trim()) return;
-        const parsed = conversationSchema.safeParse(JSON.parse(line));
-        if (!parsed.success)
-          throw new Error(`${join(dir, file)}:${i + 1}: ${parsed.error.issues[0]?.message}`);
-        out.push(parsed.data);
-      });
-  }
-  return out;
-}
+/** Every conversation of a folder of *.jsonl files. */
+export const loadConversations = (dir: string) => readJsonl(dir, conversationSchema);
 
 /** The conversation targets: turns right and whole conversations right, in every language. */
 export const CONVERSATION_TARGETS = { turns: 0.95, conversations: 0.8 } as const;
