@@ -133,15 +133,17 @@ export function converse(
     };
   }
 
-  const detected = engine.detect(text);
-  const lang = request?.lang ?? chosen ?? detected ?? state.lang ?? fallbackLang ?? 'en';
   // "the second one", "2", or a suggestion's title typed back.
   const picked = listReference(text, state.shown, (id) => {
     const entry = engine.entry(id);
     return entry ? Object.values(entry.i18n).map((side) => side.title) : [];
   });
-  const pick = picked ? entryResult(engine, [picked], lang, detected) : null;
-  if (pick) return { turn: { kind: 'reply', result: pick }, state: stateAfter(engine, state, pick) };
+  if (picked) {
+    const detected = engine.detect(text);
+    const lang = request?.lang ?? chosen ?? detected ?? state.lang ?? fallbackLang ?? 'en';
+    const pick = entryResult(engine, [picked], lang, detected);
+    if (pick) return { turn: { kind: 'reply', result: pick }, state: stateAfter(engine, state, pick) };
+  }
 
   const result = engine.ask(text, {
     lang: chosen,
