@@ -358,13 +358,16 @@ const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&
  */
 function stopPhrasePattern(phrases: readonly string[]): RegExp | undefined {
   if (phrases.length === 0) return undefined;
-  const alternatives = [...phrases]
-    .sort((a, b) => b.length - a.length)
-    .map((phrase) => {
-      const body = phrase.split(' ').map(escapeRegExp).join('\\s+');
-      return HAN_RUN.test(phrase) ? body : `(?<![\\p{L}\\p{N}])${body}(?![\\p{L}\\p{N}])`;
-    });
-  return new RegExp(alternatives.join('|'), 'gu');
+  const sorted = [...phrases].sort((a, b) => b.length - a.length);
+  const body = (phrase: string) => phrase.split(' ').map(escapeRegExp).join('\\s+');
+  // Words whole: one check of the word boundary for all of them (one per phrase made start-up slow).
+  const words = sorted.filter((phrase) => !HAN_RUN.test(phrase)).map(body);
+  const han = sorted.filter((phrase) => HAN_RUN.test(phrase)).map(body);
+  const groups = [
+    ...(words.length > 0 ? [`(?<![\\p{L}\\p{N}])(?:${words.join('|')})(?![\\p{L}\\p{N}])`] : []),
+    ...han,
+  ];
+  return new RegExp(groups.join('|'), 'gu');
 }
 
 /**
