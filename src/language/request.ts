@@ -64,6 +64,10 @@ const PATTERNS: readonly RegExp[] = [
 
 const TRIM = /^[\s,.;:!?，。；：！？、…-]+|[\s,.;:!?，。；：！？、…-]+$/gu;
 
+/** The text with the request (length characters at `at`) cut out. */
+const without = (text: string, at: number, length: number): string =>
+  `${text.slice(0, at)} ${text.slice(at + length)}`.replace(/\s+/g, ' ').replace(TRIM, '');
+
 function langOf(found: string): Lang | null {
   const text = found.toLowerCase();
   for (const [pattern, lang] of NAME_LANG) if (pattern.test(text)) return lang;
@@ -116,8 +120,7 @@ function freeRequest(text: string): LanguageRequest | null {
         : words <= 10
           ? [sentence, index ?? 0]
           : [medium[0], (index ?? 0) + medium.index];
-    const rest = `${text.slice(0, at)} ${text.slice(at + cut.length)}`.replace(/\s+/g, ' ').replace(TRIM, '');
-    return { lang, rest };
+    return { lang, rest: without(text, at, cut.length) };
   }
   return null;
 }
@@ -158,15 +161,19 @@ function wholeRequest(text: string): LanguageRequest | null {
 export function languageRequest(text: string): LanguageRequest | null {
   const whole = wholeRequest(text);
   if (whole) return whole;
+  // One sentence that only asks for a language, beside others ("Можно это по-китайски? Покажу внуку").
+  for (const { 0: sentence, index } of text.matchAll(SENTENCES)) {
+    const request = sentence.length < text.length ? wholeRequest(sentence) : null;
+    if (!request) continue;
+    const at = index ?? 0;
+    return { lang: request.lang, rest: without(text, at, sentence.length) };
+  }
   for (const pattern of PATTERNS) {
     const match = pattern.exec(text);
     if (!match) continue;
     const lang = langOf(match[0]);
     if (!lang) continue;
-    const rest = `${text.slice(0, match.index)} ${text.slice(match.index + match[0].length)}`
-      .replace(/\s+/g, ' ')
-      .replace(TRIM, '');
-    return { lang, rest };
+    return { lang, rest: without(text, match.index, match[0].length) };
   }
   return freeRequest(text);
 }

@@ -56,6 +56,7 @@ describe('a conversation', () => {
       'forum-date:ru',
     ]);
     expect(play(['论坛在哪里举行？', 'again in English please'])[1]).toBe('forum-venue:en');
+    expect(play(['где прошёл форум?', 'А по-английски можно? Сестре покажу.'])[1]).toBe('forum-venue:en');
   });
 
   it('switches on natural phrases, confirming in the new language when there is nothing to repeat', () => {

@@ -40,6 +40,14 @@ describe('a reply language asked for in the message', () => {
     expect(languageRequest(text)).toEqual({ lang, rest });
   });
 
+  it.each([
+    ['А по-английски можно? Сестре покажу.', 'en', 'Сестре покажу'],
+    ['Say that in Russian? My dad does not read English.', 'ru', 'My dad does not read English'],
+    ['我不太懂。能说中文吗？', 'zh', '我不太懂'],
+  ] as const)('one sentence that only asks for a language, beside another: %s', (text, lang, rest) => {
+    expect(languageRequest(text)).toEqual({ lang, rest });
+  });
+
   it('is not a language named in a question', () => {
     for (const text of [
       'Chinese books in Russian translation',
