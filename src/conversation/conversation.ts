@@ -9,7 +9,7 @@ import { asks } from '../engine/analyse.js';
 import type { Engine, EngineResult, Lang } from '../engine/types.js';
 import { LANGS } from '../knowledge/schema.js';
 import { languageRequest } from '../language/request.js';
-import { listReference } from './references.js';
+import { listReference, pointedItem } from './references.js';
 
 /** What a conversation remembers between messages. */
 export interface ConversationState {
@@ -145,10 +145,13 @@ export function converse(
     if (pick) return { turn: { kind: 'reply', result: pick }, state: stateAfter(engine, state, pick) };
   }
 
-  const result = engine.ask(text, {
+  // "the first one: who signed it?" is about that item, not about the last answer.
+  const pointed = pointedItem(text, state.shown);
+  const result = engine.ask(pointed?.question || text, {
     lang: chosen,
     fallbackLang: state.lang ?? fallbackLang,
-    context: state.answered[0],
+    context: pointed?.id ?? state.answered[0],
+    ...(pointed ? { pointsAtContext: true } : {}),
   });
   return {
     turn: { kind: 'reply', result },

@@ -36,6 +36,52 @@ function ordinal(token: string): number | undefined {
   return undefined;
 }
 
+/** The item of `shown` a message points at, how many words it says besides, and the message without the pointing. */
+interface Pointed {
+  id: string | undefined;
+  leftover: number;
+  rest: string;
+}
+
+function pointed(
+  text: string,
+  shown: readonly string[],
+  titles: (id: string) => readonly string[],
+): Pointed | undefined {
+  if (shown.length === 0) return undefined;
+  const plain = normalizeText(text)
+    .replace(/[^\p{L}\p{N}#№\s]+/gu, ' ')
+    .trim();
+  if (!plain) return undefined;
+  const key = plain.replace(/\s+/g, '');
+  const byTitle = shown.find((id) =>
+    titles(id).some((t) => normalizeText(t).replace(/[^\p{L}\p{N}]+/gu, '') === key),
+  );
+  if (byTitle) return { id: byTitle, leftover: 0, rest: '' };
+
+  // Chinese: the ordinal as written (第二, 第2), then what is left once filler is cut out.
+  const han = /第\s*(\d{1,2}|[一二三四])\s*(?:个|個|份|项|項|条|條|位|家|场|場)?|最后|后者|前者/u.exec(plain);
+  let position: number | undefined;
+  let leftover: number;
+  let rest: string;
+  if (han) {
+    const n = han[1];
+    position = ordinal(han[0]) ?? (n ? (/\d/.test(n) ? Number(n) : ordinal(n)) : undefined);
+    rest = plain.replace(han[0], '');
+    leftover = [...rest.replace(HAN_FILLER, '').replace(/\s+/g, '')].length > 4 ? 3 : 0;
+  } else {
+    const words = plain.match(WORD) ?? [];
+    const found = words.map(ordinal);
+    const at = found.findIndex((n) => n !== undefined);
+    if (at < 0 || found.filter((n) => n !== undefined).length > 1) return undefined;
+    position = found[at];
+    leftover = words.filter((w, i) => i !== at && !FILLER.has(w)).length;
+    rest = words.filter((_, i) => i !== at).join(' ');
+  }
+  if (position === undefined) return undefined;
+  return { id: shown[position < 0 ? shown.length + position : position - 1], leftover, rest };
+}
+
 /**
  * The id a message picks from `shown`, or undefined. `titles(id)` gives an entry's titles (in every
  * language), so that a suggestion typed back picks it. A message that asks more than the pick ("when was
@@ -47,34 +93,19 @@ export function listReference(
   shown: readonly string[],
   titles: (id: string) => readonly string[],
 ): string | undefined {
-  if (shown.length === 0) return undefined;
-  const plain = normalizeText(text)
-    .replace(/[^\p{L}\p{N}#№\s]+/gu, ' ')
-    .trim();
-  if (!plain) return undefined;
-  const key = plain.replace(/\s+/g, '');
-  const byTitle = shown.find((id) =>
-    titles(id).some((t) => normalizeText(t).replace(/[^\p{L}\p{N}]+/gu, '') === key),
-  );
-  if (byTitle) return byTitle;
+  const found = pointed(text, shown, titles);
+  return found && found.leftover <= 2 ? found.id : undefined;
+}
 
-  // Chinese: the ordinal as written (第二, 第2), then what is left once filler is cut out.
-  const han = /第\s*(\d{1,2}|[一二三四])|最后|后者|前者/u.exec(plain);
-  let position: number | undefined;
-  let leftover: number;
-  if (han) {
-    const n = han[1];
-    position = ordinal(han[0]) ?? (n ? (/\d/.test(n) ? Number(n) : ordinal(n)) : undefined);
-    leftover = [...plain.replace(han[0], '').replace(HAN_FILLER, '').replace(/\s+/g, '')].length > 4 ? 3 : 0;
-  } else {
-    const words = plain.match(WORD) ?? [];
-    const found = words.map(ordinal);
-    const at = found.findIndex((n) => n !== undefined);
-    if (at < 0 || found.filter((n) => n !== undefined).length > 1) return undefined;
-    position = found[at];
-    leftover = words.filter((w, i) => i !== at && !FILLER.has(w)).length;
-  }
-  if (position === undefined || leftover > 2) return undefined;
-  const index = position < 0 ? shown.length + position : position - 1;
-  return shown[index];
+/**
+ * The item of `shown` an ordinal in a longer question points at ("the first one: who signed it?"), which
+ * the question is then about, and the question without the ordinal ("the one: who signed it"), which
+ * would otherwise ask about some "first"; undefined when there is no ordinal.
+ */
+export function pointedItem(
+  text: string,
+  shown: readonly string[],
+): { id: string; question: string } | undefined {
+  const found = pointed(text, shown, () => []);
+  return found?.id ? { id: found.id, question: found.rest } : undefined;
 }

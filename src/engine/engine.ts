@@ -118,11 +118,12 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       let whole = decision;
       // A follow-up that names nobody and refers back ("and what did he say?") or does not stand on its
       // own ("а где?") is about what was just answered: it borrows that entry's names, and falls back to
-      // the question alone. A question that stands on its own ("thanks", "what was the forum for?") does not.
+      // the question alone. A question that stands on its own ("thanks", "what was the forum for?") does
+      // not. One that points at an item shown ("the second one: who signed it?") is about that item.
       if (
         askOptions.context &&
-        !query.terms.some((t) => t.entity) &&
-        (query.refersBack || whole.kind !== 'answer')
+        (askOptions.pointsAtContext ||
+          (!query.terms.some((t) => t.entity) && (query.refersBack || whole.kind !== 'answer')))
       ) {
         const followUp = decideOn(
           retriever.query(analysis.question, { context: askOptions.context, sameMessage: true }),

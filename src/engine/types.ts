@@ -14,6 +14,8 @@ export interface AskOptions {
    * be answered on its own is tried again with that entry's names.
    */
   context?: string;
+  /** The message points at `context` itself ("the first one: who signed it?"): it is a follow-up. */
+  pointsAtContext?: boolean;
 }
 
 /** A reference to an entry, localized for the reply. */

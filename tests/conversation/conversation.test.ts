@@ -69,6 +69,15 @@ describe('a conversation', () => {
     expect(play(['who is Zhang Hanhui?', 'what did he say?'])[1]).toBe('speaker-zhang-hanhui:en');
   });
 
+  it('reads a question that points at an item shown as a question about that item', () => {
+    expect(play(['what agreements were signed?', 'the first one — which Chinese library is in it?'])[1]).toBe(
+      'agreement-manuscript-pact:en',
+    );
+    expect(play(['签了哪些协议？', '第二份的俄方是哪家图书馆？'])[1]).toBe(
+      'agreement-far-eastern-capital:zh',
+    );
+  });
+
   it('does not take a question with an ordinal in it for a pick', () => {
     expect(play(['what agreements were signed?', 'when was the first forum held?'])[1]).not.toMatch(
       /^agreement/,
