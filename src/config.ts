@@ -11,6 +11,8 @@ export const DEFAULT_PORT = 8080;
 export const DEFAULT_HOST = '0.0.0.0';
 /** Path Telegram posts updates to when WEBHOOK_PATH is not set. */
 export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
+/** Address the METRICS_PORT server binds to when HOST is not set: metrics stay on the machine. */
+export const DEFAULT_METRICS_HOST = '127.0.0.1';
 /** Log level when LOG_LEVEL is not set. */
 export const DEFAULT_LOG_LEVEL = 'info';
 
@@ -49,6 +51,8 @@ export interface Config {
    */
   storeUrl: string | undefined;
   mode: BotMode;
+  /** Where the separate Prometheus /metrics server listens (METRICS_PORT); undefined: none. */
+  metrics?: { port: number; host: string } | undefined;
 }
 
 /** Configuration that cannot be used; the message names the variable and what was expected. */
@@ -85,6 +89,12 @@ const storeUrl = z
   })
   .trim();
 
+const port = z.coerce
+  .number({ error: 'must be a port number' })
+  .int('must be a whole number')
+  .min(1, 'must be between 1 and 65535')
+  .max(65535, 'must be between 1 and 65535');
+
 const common = {
   BOT_TOKEN: z
     .string({ error: 'is required' })
@@ -101,6 +111,7 @@ const common = {
     .default(DEFAULT_LOG_LEVEL),
   ADMIN_IDS: adminIds.default([]),
   STORE_URL: storeUrl.optional(),
+  METRICS_PORT: port.optional(),
 };
 
 const pollingSchema = z.object({ ...common, BOT_MODE: z.literal('polling') });
@@ -119,13 +130,13 @@ const webhookSchema = z.object({
   WEBHOOK_PATH: z
     .string()
     .regex(/^\/[A-Za-z0-9/_.-]*$/, 'must be a URL path starting with "/"')
+    // Clients and proxies resolve "." and ".." (and read "//x" as a host), so Telegram's POSTs would miss.
+    .refine(
+      (path) => !path.startsWith('//') && !path.split('/').some((part) => part === '.' || part === '..'),
+      'must not have "." or ".." segments or start with "//"',
+    )
     .default(DEFAULT_WEBHOOK_PATH),
-  PORT: z.coerce
-    .number({ error: 'must be a port number' })
-    .int('must be a whole number')
-    .min(1, 'must be between 1 and 65535')
-    .max(65535, 'must be between 1 and 65535')
-    .default(DEFAULT_PORT),
+  PORT: port.default(DEFAULT_PORT),
   HOST: z.string().trim().min(1).default(DEFAULT_HOST),
 });
 
@@ -177,6 +188,11 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     adminIds: e.ADMIN_IDS,
     storeUrl: e.STORE_URL,
     mode,
+    // HOST is the webhook server's address too; unset, metrics are only for this machine.
+    metrics:
+      e.METRICS_PORT === undefined
+        ? undefined
+        : { port: e.METRICS_PORT, host: present.HOST?.trim() ?? DEFAULT_METRICS_HOST },
   };
 }
 

@@ -91,6 +91,12 @@ describe('createConfig', () => {
     [{ ...webhook, PORT: 'eighty' }, 'PORT must be a port number'],
     [{ ...webhook, PORT: '70000' }, 'PORT must be between 1 and 65535'],
     [{ ...webhook, WEBHOOK_PATH: 'no-slash' }, 'WEBHOOK_PATH must be a URL path'],
+    [{ ...webhook, WEBHOOK_PATH: '/telegram/../webhook' }, 'WEBHOOK_PATH must not have "." or ".."'],
+    [{ ...webhook, WEBHOOK_PATH: '/hook/..' }, 'WEBHOOK_PATH must not have "." or ".."'],
+    [{ ...webhook, WEBHOOK_PATH: '/./hook' }, 'WEBHOOK_PATH must not have "." or ".."'],
+    [{ ...webhook, WEBHOOK_PATH: '//hook' }, 'WEBHOOK_PATH must not have "." or ".."'],
+    [{ BOT_TOKEN: TOKEN, METRICS_PORT: '0' }, 'METRICS_PORT must be between 1 and 65535'],
+    [{ BOT_TOKEN: TOKEN, METRICS_PORT: 'nine' }, 'METRICS_PORT must be a port number'],
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT must be an http(s) URL'],
     [{ BOT_TOKEN: TOKEN, DEFAULT_LANG: 'de' }, 'DEFAULT_LANG must be one of zh, ru, en'],
     [{ BOT_TOKEN: TOKEN, LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
@@ -102,6 +108,28 @@ describe('createConfig', () => {
     [{ BOT_TOKEN: TOKEN, ADMIN_IDS: '99999999999999999' }, 'ADMIN_IDS must be a comma-separated list'],
   ])('%j fails naming the variable', (env, message) => {
     expect(errorOf(env)).toContain(message);
+  });
+
+  it('keeps WEBHOOK_PATH segments that only contain dots among other characters', () => {
+    expect(createConfig({ ...webhook, WEBHOOK_PATH: '/tg/v1.2/..hook...' }).mode).toMatchObject({
+      path: '/tg/v1.2/..hook...',
+    });
+  });
+
+  it('serves metrics on METRICS_PORT only when set, on 127.0.0.1 unless HOST says otherwise', () => {
+    expect(createConfig({ BOT_TOKEN: TOKEN }).metrics).toBeUndefined();
+    expect(createConfig({ BOT_TOKEN: TOKEN, METRICS_PORT: '9464' }).metrics).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
+    expect(createConfig({ BOT_TOKEN: TOKEN, METRICS_PORT: '9464', HOST: '10.0.0.5' }).metrics).toEqual({
+      port: 9464,
+      host: '10.0.0.5',
+    });
+    expect(createConfig({ ...webhook, METRICS_PORT: '9464' }).metrics).toEqual({
+      port: 9464,
+      host: '127.0.0.1',
+    });
   });
 
   it('takes a redis:// or rediss:// STORE_URL, and refuses anything else without echoing it', () => {

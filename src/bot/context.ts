@@ -8,6 +8,7 @@ import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
 import type { FeedbackStore } from '../store/feedback.js';
 import type { PreferenceStore } from '../store/preferences.js';
+import type { BotMetrics } from './metrics.js';
 import type { FloodOptions } from './middleware/flood.js';
 import type { Outbound } from './outbound.js';
 
@@ -35,6 +36,8 @@ export interface BotDeps {
   flood?: Partial<FloodOptions> | undefined;
   /** When the bot started, for the uptime in /stats (default: when createBot ran). */
   startedAt?: number | undefined;
+  /** Counts answers and times the engine (default: not counted). */
+  metrics?: Pick<BotMetrics, 'countAnswer' | 'observeEngine'> | undefined;
   /** The clock (default Date.now); tests move it. */
   now?: (() => number) | undefined;
 }

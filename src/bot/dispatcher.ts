@@ -63,11 +63,17 @@ export function sequenceKey(update: Update): string | undefined {
   return userId === undefined ? undefined : `user:${userId}`;
 }
 
-/** Builds the dispatcher over the bot's update handler (bot.handleUpdate). */
+/** What the dispatcher reports of each update it receives (the metrics). */
+export interface DispatchObserver {
+  countUpdate(update: Update): void;
+}
+
+/** Builds the dispatcher over the bot's update handler (bot.handleUpdate); `observer` hears of each update. */
 export function createDispatcher(
   handle: (update: Update) => Promise<unknown>,
   logger: Logger,
   now: () => number = Date.now,
+  observer?: DispatchObserver,
 ): Dispatcher {
   // The last update of each chat, so the next one starts after it.
   const tails = new Map<string, Promise<unknown>>();
@@ -101,6 +107,7 @@ export function createDispatcher(
   return {
     dispatch(update) {
       arrivals.set(update, now());
+      observer?.countUpdate(update);
       if (stopping) return Promise.resolve('released');
       const key = sequenceKey(update);
       const previous = key === undefined ? undefined : tails.get(key);

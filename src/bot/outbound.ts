@@ -5,6 +5,7 @@ import { Telegram, TelegramError } from 'telegraf';
 import type { Opts, Telegram as TelegramMethods } from 'telegraf/types';
 import type { Logger } from '../logger.js';
 import { htmlToPlain } from './html.js';
+import { type ApiOutcome, apiOutcome } from './metrics.js';
 
 /** At most `cap` calls in any window of `intervalMs` milliseconds. */
 export interface RateLimit {
@@ -74,6 +75,8 @@ export interface Outbound {
   call<T>(method: string, payload: object, send: (payload: object) => Promise<T>): Promise<T>;
   /** Calls waiting or running. */
   readonly pending: number;
+  /** When the oldest call still waiting or running was given (ms since the epoch); undefined if none. */
+  readonly oldestPendingAt: number | undefined;
   readonly stats: Readonly<OutboundStats>;
   /** Gives up every wait (queue or retry_after) at once; for the end of a shutdown's grace period. */
   abort(): void;
@@ -118,8 +121,22 @@ function asPlainText(payload: object): object {
 const rateQueue = ({ cap, intervalMs }: RateLimit, concurrency = Number.POSITIVE_INFINITY) =>
   new PQueue({ concurrency, intervalCap: cap, interval: intervalMs, strict: true });
 
-/** Builds the outbound queue: one p-queue per active chat (and group) in front of one global p-queue. */
-export function createOutbound(logger: Logger, overrides: Partial<OutboundOptions> = {}): Outbound {
+/** What the outbound queue reports of each request it sends (the metrics). */
+export interface OutboundObserver {
+  /** One request sent (a retry is another), and how it ended. */
+  countApiCall(method: string, outcome: ApiOutcome): void;
+}
+
+/**
+ * Builds the outbound queue: one p-queue per active chat (and group) in front of one global p-queue.
+ * `observer` hears of every request sent; `now` is the clock of oldestPendingAt.
+ */
+export function createOutbound(
+  logger: Logger,
+  overrides: Partial<OutboundOptions> = {},
+  observer?: OutboundObserver,
+  now: () => number = Date.now,
+): Outbound {
   const options: OutboundOptions = { ...DEFAULT_OUTBOUND_OPTIONS, ...overrides };
   const global = rateQueue(options.global);
   const chats = new Map<number | string, { queue: PQueue; group?: PQueue }>();
@@ -135,6 +152,8 @@ export function createOutbound(logger: Logger, overrides: Partial<OutboundOption
     failed: 0,
   };
   let pending = 0;
+  // Insertion order is arrival order, so the first entry is the oldest call still pending.
+  const started = new Map<symbol, number>();
 
   function chatQueues(chatId: number | string) {
     let entry = chats.get(chatId);
@@ -198,7 +217,7 @@ export function createOutbound(logger: Logger, overrides: Partial<OutboundOption
     let serverErrors = 0;
     for (;;) {
       try {
-        const result = await enqueue(global, method, () => send(body));
+        const result = await enqueue(global, method, () => observed(method, send(body)));
         stats.sent += 1;
         return result;
       } catch (error) {
@@ -244,9 +263,26 @@ export function createOutbound(logger: Logger, overrides: Partial<OutboundOption
     }
   }
 
+  /** The request's outcome, told to the observer (a request never sent, dropped by an abort, is not). */
+  function observed<T>(method: string, request: Promise<T>): Promise<T> {
+    if (!observer) return request;
+    return request.then(
+      (result) => {
+        observer.countApiCall(method, 'ok');
+        return result;
+      },
+      (error: unknown) => {
+        observer.countApiCall(method, apiOutcome(error));
+        throw error;
+      },
+    );
+  }
+
   return {
     async call(method, payload, send) {
       pending += 1;
+      const key = Symbol(method);
+      started.set(key, now());
       try {
         const chatId = chatOf(method, payload);
         if (chatId === undefined) return await attempt(method, payload, send);
@@ -260,10 +296,14 @@ export function createOutbound(logger: Logger, overrides: Partial<OutboundOption
         throw error;
       } finally {
         pending -= 1;
+        started.delete(key);
       }
     },
     get pending() {
       return pending;
+    },
+    get oldestPendingAt() {
+      return started.values().next().value;
     },
     stats,
     abort() {

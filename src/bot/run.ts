@@ -13,9 +13,20 @@ import { registerCommands } from './commands.js';
 import type { BotContext } from './context.js';
 import { createBot } from './create-bot.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
+import {
+  apiOutcome,
+  type BotMetrics,
+  createMetrics,
+  METRICS_PATH,
+  metricsHandler,
+  probeStore,
+  type RefusalReason,
+  serveMetrics as serveMetricsText,
+} from './metrics.js';
 import type { FloodOptions } from './middleware/flood.js';
 import { createOutbound, type OutboundOptions } from './outbound.js';
 import { ALLOWED_UPDATES, createPoller, type PollingOptions } from './polling.js';
+import { createRefusalLog, type RefusalLog } from './refusals.js';
 import { createUnavailableNotices, type UnavailableNotices } from './unavailable.js';
 
 /** Header in which Telegram repeats the secret_token given to setWebhook. */
@@ -55,6 +66,10 @@ export interface RunOptions {
   polling?: Partial<PollingOptions>;
   /** Per-user flood control (default DEFAULT_FLOOD_OPTIONS). */
   flood?: Partial<FloodOptions>;
+  /** Where the counters go (default: new metrics in a registry of their own). */
+  metrics?: BotMetrics;
+  /** How often refused webhook requests are logged at most (default DEFAULT_REFUSAL_LOG_INTERVAL_MS). */
+  refusalLogIntervalMs?: number;
 }
 
 /**
@@ -75,8 +90,10 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
   // journal and the webhook claims.
   const store = await openStore(config, logger);
   const stopSignal = waitForSignal(options.signals ?? ['SIGINT', 'SIGTERM'], options.signal);
+  const metrics = options.metrics ?? createMetrics();
+  let metricsServer: Server | undefined;
   try {
-    const outbound = createOutbound(logger, options.outbound);
+    const outbound = createOutbound(logger, options.outbound, metrics);
     const bot = createBot({
       token: config.token,
       apiRoot: config.apiRoot,
@@ -91,6 +108,7 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       outbound,
       flood: options.flood,
       startedAt,
+      metrics,
     });
     bot.botInfo = await bot.telegram.getMe();
     await registerCommands(bot.telegram, i18n, config.defaultLang, logger);
@@ -100,12 +118,18 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       defaultLang: config.defaultLang,
       logger,
     });
-    const dispatcher = createDispatcher(handleWithNotices(bot, notices), logger);
+    const dispatcher = createDispatcher(handleWithNotices(bot, notices), logger, Date.now, metrics);
+    metrics.watch({ outbound, dispatcher, store });
+    if (config.metrics) {
+      metricsServer = createServer(metricsHandler(metrics));
+      await listen(metricsServer, config.metrics.port, config.metrics.host);
+    }
     const base = {
       username: bot.botInfo.username,
       entries: knowledge.entries.length,
       store: config.storeUrl ? 'redis' : 'sqlite',
       ...(config.storeUrl ? {} : { dataDir: config.dataDir }),
+      ...(metricsServer ? { metrics: `http://${boundAddress(metricsServer)}${METRICS_PATH}` } : {}),
     };
 
     /**
@@ -135,7 +159,11 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       const poller = createPoller({
         // Telegraf types its signal with the abort-controller polyfill; Node's own works the same at runtime.
         getUpdates: (params, signal) =>
-          bot.telegram.callApi('getUpdates', params as Opts<'getUpdates'>, { signal: signal as never }),
+          countedGetUpdates(
+            bot.telegram.callApi('getUpdates', params as Opts<'getUpdates'>, { signal: signal as never }),
+            signal,
+            metrics,
+          ),
         dispatcher,
         journal: store,
         logger,
@@ -164,7 +192,16 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       }
     } else {
       const { domain, path, port, host, secret } = config.mode;
-      const server = createServer(webhookHandler(bot, path, secret, logger, dispatcher, { store, notices }));
+      const refusals = createRefusalLog(logger, options.refusalLogIntervalMs);
+      const server = createServer(
+        webhookHandler(bot, path, secret, logger, dispatcher, {
+          store,
+          notices,
+          metrics,
+          serveMetrics: !metricsServer,
+          refusals,
+        }),
+      );
       await listen(server, port, host);
       await bot.telegram.setWebhook(`https://${domain}${path}`, {
         secret_token: secret,
@@ -181,12 +218,43 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       await drain(async () => {});
       server.closeAllConnections();
       await closed;
+      refusals.flush();
       logger.info({ ms: Date.now() - stopping, outbound: outbound.stats }, 'bot stopped');
     }
   } finally {
     stopSignal.dispose();
+    if (metricsServer) {
+      const closed = close(metricsServer);
+      metricsServer.closeAllConnections();
+      await closed;
+    }
     await store.close();
   }
+}
+
+/**
+ * getUpdates, counted in the Bot API metrics; a call the poller abandoned because it is stopping is not
+ * counted, one it abandoned because it hung counts as a timeout.
+ */
+async function countedGetUpdates<T>(request: Promise<T>, signal: AbortSignal, metrics: BotMetrics) {
+  try {
+    const updates = await request;
+    metrics.countApiCall('getUpdates', 'ok');
+    return updates;
+  } catch (error) {
+    const reason = signal.reason as { name?: unknown } | undefined;
+    if (!signal.aborted) metrics.countApiCall('getUpdates', apiOutcome(error));
+    else if (reason?.name === 'TimeoutError') metrics.countApiCall('getUpdates', 'timeout');
+    throw error;
+  }
+}
+
+function boundAddress(server: Server): string {
+  const address = server.address();
+  if (typeof address !== 'object' || !address) return String(address);
+  return address.family === 'IPv6'
+    ? `[${address.address}]:${address.port}`
+    : `${address.address}:${address.port}`;
 }
 
 /**
@@ -206,7 +274,7 @@ export function handleWithNotices(bot: Telegraf<BotContext>, notices: Unavailabl
   };
 }
 
-/** Sharing state between instances: the webhook's update claims and /healthz over the shared store. */
+/** Sharing state between instances, metrics and logging of the webhook server. */
 export interface WebhookOptions {
   /**
    * Claims each update before handling it, so that an update Telegram delivers twice (to this instance or
@@ -215,14 +283,22 @@ export interface WebhookOptions {
   store?: Pick<Store, 'ping' | 'claimUpdate' | 'completeUpdate' | 'releaseUpdate'> | undefined;
   /** Tells users the bot is unavailable while the store is unreachable. */
   notices?: UnavailableNotices | undefined;
+  /** Counts refused requests; served at GET /metrics unless `serveMetrics` is false. */
+  metrics?: BotMetrics | undefined;
+  /** Whether GET /metrics is served here (default true when `metrics` is given; false with METRICS_PORT). */
+  serveMetrics?: boolean | undefined;
+  /** Where refused requests are logged (default: a RefusalLog with DEFAULT_REFUSAL_LOG_INTERVAL_MS). */
+  refusals?: RefusalLog | undefined;
 }
 
 /**
- * The webhook server: GET /healthz, and POST <path> carrying the secret header (compared in constant
- * time); 401 without it. With a store, an update is first claimed: one already answered gets 200 and
- * nothing else, one being handled elsewhere 503. An update is answered 200 once handled, 503 if the bot is
- * stopping and never started it, or the store cannot be reached (Telegram sends it again later, maybe to
- * another instance). /healthz answers 200 {"ok":true,"store":"up"}, or 503 {"ok":false,"store":"down"}.
+ * The webhook server: GET /healthz, GET /metrics (with metrics), and POST <path> carrying the secret
+ * header (compared in constant time); 401 without it. With a store, an update is first claimed: one
+ * already answered gets 200 and nothing else, one being handled elsewhere 503. An update is answered 200
+ * once handled, 503 if the bot is stopping and never started it, or the store cannot be reached (Telegram
+ * sends it again later, maybe to another instance). /healthz answers 200 {"ok":true,"store":"up"}, or 503
+ * {"ok":false,"store":"down"}. A refused request (401, 404, 405, 413, 400) is answered with
+ * "Connection: close" and its connection closed, is counted, and is logged at most once per interval.
  */
 export function webhookHandler(
   bot: Telegraf<BotContext>,
@@ -230,40 +306,76 @@ export function webhookHandler(
   secret: string,
   logger: Logger,
   dispatcher: Dispatcher = createDispatcher((update) => bot.handleUpdate(update), logger),
-  { store, notices }: WebhookOptions = {},
+  { store, notices, metrics, serveMetrics = true, refusals = createRefusalLog(logger) }: WebhookOptions = {},
 ) {
   // Digests have one length whatever was sent, so not even the secret's length shows in the timing.
   const digest = (value: string) => createHash('sha256').update(value).digest();
   const expected = digest(secret);
   const authorized = (header: string | string[] | undefined) =>
     timingSafeEqual(digest(typeof header === 'string' ? header : ''), expected);
+
+  /**
+   * The body of a refused request may be unread, or read in part: on a kept-alive connection its rest
+   * would be parsed as the next request. The connection is closed instead of reading what may be
+   * megabytes sent by someone without the secret.
+   */
+  const refuse = (
+    req: IncomingMessage,
+    res: ServerResponse,
+    status: number,
+    reason: RefusalReason,
+    headers: Readonly<Record<string, string>> = {},
+  ) => {
+    metrics?.countRefused(reason);
+    refusals.refused(reason, req.socket.remoteAddress);
+    // Node closes the connection once a response saying so is sent.
+    res.writeHead(status, { ...headers, connection: 'close' }).end();
+  };
+
+  /** Why a request is refused before its body is read, if it is. */
+  const refusalOf = (
+    req: IncomingMessage,
+    pathname: string | undefined,
+  ): { status: number; reason: RefusalReason; headers?: Record<string, string> } | undefined => {
+    if (pathname !== path) return { status: 404, reason: 'not_found' };
+    if (req.method !== 'POST') {
+      return { status: 405, reason: 'method_not_allowed', headers: { allow: 'POST' } };
+    }
+    if (!authorized(req.headers[SECRET_HEADER])) return { status: 401, reason: 'unauthorized' };
+    // Known to be too large before a byte of it is read.
+    if (Number(req.headers['content-length']) > MAX_WEBHOOK_BODY_BYTES) {
+      return { status: 413, reason: 'too_large' };
+    }
+    return undefined;
+  };
+
   return (req: IncomingMessage, res: ServerResponse): void => {
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
-    if (pathname === HEALTH_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+    // The path as sent, not normalised: new URL() reads "//x/y" as host "x" and throws on "//[" (which
+    // would end the process); the configuration refuses WEBHOOK_PATH with "." or ".." segments.
+    const pathname = (req.url ?? '/').split('?', 1)[0];
+    const reading = req.method === 'GET' || req.method === 'HEAD';
+    if (pathname === HEALTH_PATH && reading) {
       void health(store).then(({ status, body }) => {
         res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       });
       return;
     }
-    if (pathname !== path) {
-      res.writeHead(404).end();
+    if (metrics && serveMetrics && pathname === METRICS_PATH && reading) {
+      serveMetricsText(metrics, req, res);
       return;
     }
-    if (req.method !== 'POST') {
-      res.writeHead(405, { allow: 'POST' }).end();
-      return;
-    }
-    if (!authorized(req.headers[SECRET_HEADER])) {
-      logger.warn({ remote: req.socket.remoteAddress }, 'webhook request without the right secret refused');
-      res.writeHead(401).end();
+    const refusal = refusalOf(req, pathname);
+    if (refusal) {
+      refuse(req, res, refusal.status, refusal.reason, refusal.headers);
       return;
     }
     readUpdate(req)
-      .then(async (update) => {
-        if (!update) {
-          res.writeHead(400).end();
+      .then(async (read) => {
+        if (!('update' in read)) {
+          refuse(req, res, read.refused === 'too_large' ? 413 : 400, read.refused);
           return;
         }
+        const { update } = read;
         const id = update.update_id;
         const claim = await store?.claimUpdate(id).catch(async (err: unknown) => {
           if (!(err instanceof StoreUnavailableError)) throw err;
@@ -285,7 +397,7 @@ export function webhookHandler(
       })
       .catch((err: unknown) => {
         logger.error({ err }, 'webhook request failed');
-        if (!res.headersSent) res.writeHead(500);
+        if (!res.headersSent) res.writeHead(500, { connection: 'close' });
         res.end();
       });
   };
@@ -294,36 +406,42 @@ export function webhookHandler(
 /** The health check's answer: the store's reachability (no store: just "up"). */
 async function health(store: WebhookOptions['store']) {
   if (!store) return { status: 200, body: { ok: true } };
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('no answer')), HEALTH_TIMEOUT_MS);
-  });
-  try {
-    await Promise.race([store.ping(), timeout]);
-    return { status: 200, body: { ok: true, store: 'up' } };
-  } catch {
-    return { status: 503, body: { ok: false, store: 'down' } };
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await probeStore(store, HEALTH_TIMEOUT_MS))
+    ? { status: 200, body: { ok: true, store: 'up' } }
+    : { status: 503, body: { ok: false, store: 'down' } };
 }
 
-/** The update in a webhook request's body; undefined if it is not one (or too large to be one). */
-async function readUpdate(req: IncomingMessage): Promise<Update | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_WEBHOOK_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
+/**
+ * The update in a webhook request's body, or why it is not one: too large, not JSON, or without an
+ * update_id Telegram could have sent (a non-negative safe integer; 1e300 is an integer to JavaScript, but
+ * no store can claim it).
+ */
+async function readUpdate(
+  req: IncomingMessage,
+): Promise<{ update: Update } | { refused: 'too_large' | 'bad_update' }> {
+  const body = await new Promise<Buffer | undefined>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      chunks.push(chunk);
+      if (size <= MAX_WEBHOOK_BODY_BYTES) return;
+      // Stop reading but leave the stream open: destroying it would drop the connection before the 413
+      // is written. The response closes the connection.
+      req.off('data', onData).off('end', onEnd).off('error', reject).pause();
+      resolve(undefined);
+    };
+    const onEnd = () => resolve(Buffer.concat(chunks));
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
+  if (!body) return { refused: 'too_large' };
   try {
-    const update = JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
-    const valid =
-      typeof update === 'object' && update !== null && Number.isInteger((update as Update).update_id);
-    return valid ? (update as Update) : undefined;
+    const update = JSON.parse(body.toString('utf8')) as unknown;
+    const id = (update as Partial<Update> | null)?.update_id;
+    const valid = typeof update === 'object' && Number.isSafeInteger(id) && (id as number) >= 0;
+    return valid ? { update: update as Update } : { refused: 'bad_update' };
   } catch {
-    return undefined;
+    return { refused: 'bad_update' };
   }
 }
 

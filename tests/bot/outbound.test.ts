@@ -321,3 +321,32 @@ describe('outbound queue: Telegram faults', () => {
     PROPERTY_TIMEOUT_MS,
   );
 });
+
+describe('outbound queue: what the metrics see', () => {
+  it('reports every request sent, retries included, with its outcome', async () => {
+    const seen: string[] = [];
+    const observer = { countApiCall: (method: string, outcome: string) => seen.push(`${method} ${outcome}`) };
+    const api = fakeApi((_, nth) => (nth === 1 ? tooMany(0.01) : nth === 2 ? networkError() : undefined));
+    const outbound = createOutbound(captured().logger, fast, observer);
+    await outbound.call('sendMessage', message(1, 'hi'), api.send('sendMessage'));
+    expect(seen).toEqual(['sendMessage 429', 'sendMessage error', 'sendMessage ok']);
+  });
+
+  it('tells when the oldest call still waiting was given, and forgets it once sent', async () => {
+    let now = 1_000;
+    const outbound = createOutbound(captured().logger, fast, undefined, () => now);
+    expect(outbound.oldestPendingAt).toBeUndefined();
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const first = outbound.call('sendMessage', message(1, 'a'), async () => held);
+    now = 2_000;
+    const second = outbound.call('sendMessage', message(2, 'b'), async () => held);
+    expect(outbound.oldestPendingAt).toBe(1_000);
+    release();
+    await Promise.all([first, second]);
+    expect(outbound.oldestPendingAt).toBeUndefined();
+    expect(outbound.pending).toBe(0);
+  });
+});

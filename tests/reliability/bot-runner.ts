@@ -9,10 +9,21 @@ import type { FakeBotApi } from './fake-bot-api.js';
 export const TOKEN = '777111:reliability-SECRET-token';
 
 /** The bot as runBot runs it in production, in this process, against a fake Bot API; stopped on demand. */
-export async function startBot(api: FakeBotApi, dataDir: string, options: Partial<RunOptions> = {}) {
+export async function startBot(
+  api: FakeBotApi,
+  dataDir: string,
+  options: Partial<RunOptions> = {},
+  /** More environment variables (BOT_MODE, METRICS_PORT...). */
+  env: Record<string, string> = {},
+) {
   const { logger, lines: logs } = capturedLogger();
   const controller = new AbortController();
-  const config = createConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: api.apiRoot, DATA_DIR: dataDir });
+  const config = createConfig({
+    BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: api.apiRoot,
+    DATA_DIR: dataDir,
+    ...env,
+  });
   const done = runBot(config, { logger, signals: [], signal: controller.signal, ...options });
   const failed = done.then(
     () => new Error('the bot stopped before starting'),

@@ -120,10 +120,12 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
 
     const conversation = await loadConversation(deps, ctx);
+    const started = performance.now();
     const { turn, state, chosen } = converse(engine, conversation, question, {
       chosen: ctx.storedLang,
       fallbackLang: ctx.fallbackLang,
     });
+    deps.metrics?.observeEngine((performance.now() - started) / 1000);
     // "по-русски, пожалуйста" with no answer to say again switches the reply language, as /lang ru does.
     if (turn.kind === 'switched') {
       await switchLanguage(ctx, deps.store, turn.lang);
@@ -138,6 +140,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     const note =
       question.length > maxQueryLength ? ctx.t('ask.truncated', { max: maxQueryLength }) : undefined;
     await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger, note);
+    deps.metrics?.countAnswer(result.kind, result.lang);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
     await recordResult(deps, ctx, question, result);
     await saveConversation(deps, ctx, state);
