@@ -145,7 +145,7 @@ export function converse(
     if (pick) return { turn: { kind: 'reply', result: pick }, state: stateAfter(engine, state, pick) };
   }
 
-  // "the first one: who signed it?" is about that item, not about the last answer.
+  // "the first one: what will it change?" is about that item, not about the last answer.
   const pointed = pointedItem(text, state.shown);
   const result = engine.ask(pointed?.question || text, {
     lang: chosen,

@@ -98,7 +98,7 @@ export function listReference(
 }
 
 /**
- * The item of `shown` an ordinal in a longer question points at ("the first one: who signed it?"), which
+ * The item of `shown` an ordinal in a longer question points at ("the first one: what will it change?"), which
  * the question is then about, and the question without the ordinal ("the one: who signed it"), which
  * would otherwise ask about some "first"; undefined when there is no ordinal.
  */

@@ -119,7 +119,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       // A follow-up that names nobody and refers back ("and what did he say?") or does not stand on its
       // own ("а где?") is about what was just answered: it borrows that entry's names, and falls back to
       // the question alone. A question that stands on its own ("thanks", "what was the forum for?") does
-      // not. One that points at an item shown ("the second one: who signed it?") is about that item.
+      // not. One that points at an item shown ("the second one: what will it change?") is about that item.
       if (
         askOptions.context &&
         (askOptions.pointsAtContext ||

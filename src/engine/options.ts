@@ -43,6 +43,11 @@ export interface MatcherOptions extends SpellingOptions {
   smallTalkUnknownShare: number;
   /** Names (entity concepts) set the scene more than they pick the entry: their weight is multiplied by this. */
   entityWeight: number;
+  /**
+   * A word common in its language ("but", "over": stopwords-iso's broad lists) that the knowledge base
+   * happens to use rarely says little about the entry: its inverse entry frequency is multiplied by this.
+   */
+  commonWordWeight: number;
   /** Bonus of overview entries when the question asks for a list or a summary (lexicon overviewWords). */
   overviewIntentBonus: number;
   /**
@@ -87,6 +92,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   straddleWeight: 0.5,
   smallTalkUnknownShare: 0.25,
   entityWeight: 0.8,
+  commonWordWeight: 0.5,
   unaskedKindFactor: 0.7,
   contextFactor: 0.6,
   overviewIntentBonus: 0.15,
@@ -177,4 +183,9 @@ export const RULES: readonly Rule[] = [
     options: { hanSlipMinLength: Number.POSITIVE_INFINITY },
   },
   { name: 'entityWeight', what: 'names weigh less than what is asked', options: { entityWeight: 1 } },
+  {
+    name: 'commonWords',
+    what: 'words common in their language weigh less',
+    options: { commonWordWeight: 1 },
+  },
 ];

@@ -138,6 +138,8 @@ export function createRetriever(
   const docTerms: string[][] = [];
   const postings = new Map<string, number[]>();
   const entryFreq = new Map<string, number>();
+  // Words common in their language ("but", "over", "的时"): rare in the knowledge base, not specific.
+  const common = new Set<string>();
   // Terms mostly used by fact entries' questions; the others ("hi", "thanks") are small talk, even when
   // a fact's question says thanks too.
   const factual = new Set<string>();
@@ -168,6 +170,7 @@ export function createRetriever(
         .terms(text)
         .filter((t) => t.role !== 'followUp' && (t.role !== 'greeting' || entry.kind === 'chitchat'));
       const terms = [...new Set(tokens.map((t) => t.text))];
+      for (const t of tokens) if (t.generic) common.add(t.text);
       if (terms.length === 0) continue;
       const d = docs.length;
       docs.push({ entry: e, weight: 0, gap });
@@ -204,7 +207,8 @@ export function createRetriever(
   // Inverse entry frequency: a word in every question of one entry is still specific to that entry.
   const n = entries.length;
   const weightOf = new Map<string, number>();
-  for (const [t, f] of entryFreq) weightOf.set(t, Math.log(1 + n / f));
+  for (const [t, f] of entryFreq)
+    weightOf.set(t, Math.log(1 + n / f) * (common.has(t) ? options.commonWordWeight : 1));
   const unknownWeight = Math.log(1 + n) * options.unknownWeight;
   docTerms.forEach((terms, d) => {
     (docs[d] as Doc).weight = terms.reduce((sum, t) => sum + (weightOf.get(t) ?? 0), 0);

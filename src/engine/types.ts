@@ -14,7 +14,7 @@ export interface AskOptions {
    * be answered on its own is tried again with that entry's names.
    */
   context?: string;
-  /** The message points at `context` itself ("the first one: who signed it?"): it is a follow-up. */
+  /** The message points at `context` itself ("the first one: what will it change?"): it is a follow-up. */
   pointsAtContext?: boolean;
 }
 
