@@ -39,6 +39,8 @@ function failureReason(error: unknown): string {
       (error.code === 404 && (error.on as { method?: string } | undefined)?.method === 'getMe'))
   )
     return `BOT_TOKEN was rejected by Telegram (${error.code}): it is wrong or was revoked; get the current one from @BotFather`;
+  if (error instanceof TelegramError && error.code === 409 && !/webhook/i.test(error.description))
+    return `another instance polls Telegram with this BOT_TOKEN (409 Conflict); this one stops, the other goes on`;
   return error instanceof Error ? error.message : String(error);
 }
 
