@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LANGS, type Lang } from './knowledge/schema.js';
 
@@ -65,6 +66,28 @@ const TOKEN_PATTERN = /^\d+:[A-Za-z0-9_-]+$/;
 // What Telegram accepts for secret_token in setWebhook.
 const SECRET_PATTERN = /^[A-Za-z0-9_-]{1,256}$/;
 const HOST_PATTERN = /^[A-Za-z0-9.-]+(?::\d{1,5})?$/;
+// A DNS name: labels of 1-63 letters, digits or hyphens, at most 253 characters in all.
+const HOST_NAME_PATTERN =
+  /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*\.?$/;
+// Longer URLs are refused by proxies and servers alike; nobody configures one this long on purpose.
+const MAX_URL_LENGTH = 2048;
+
+/** A host name or an IP address (IPv6 with or without brackets), as a server binds or a URL names it. */
+function isHost(value: string): boolean {
+  const bare = value.startsWith('[') && value.endsWith(']') ? value.slice(1, -1) : value;
+  return isIP(bare) !== 0 || HOST_NAME_PATTERN.test(value);
+}
+
+/** The URL parsed, if it is one this module can pass on: not too long, and with a usable host. */
+function parseUrl(value: string): URL | undefined {
+  if (value.length > MAX_URL_LENGTH) return undefined;
+  try {
+    const url = new URL(value);
+    return isHost(url.hostname) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 // Telegram user ids are positive integers below 2^53 (they fit a double exactly).
 const USER_ID_PATTERN = /^[1-9]\d{0,15}$/;
@@ -78,16 +101,31 @@ const adminIds = z
   )
   .transform((ids) => [...new Set(ids.map(Number))]);
 
+// Checked by hand rather than with z.url(): the URL must also be one the HTTP and Redis clients accept
+// (a sane length, a real host, a database number as the path), or they fail later with messages that do
+// not say which variable is wrong.
 const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL like "http://127.0.0.1:9000"' })
+  .string()
+  .trim()
+  .refine((value) => {
+    const url = parseUrl(value);
+    return url !== undefined && /^https?:$/.test(url.protocol) && !url.search && !url.hash;
+  }, 'must be an http(s) URL like "http://127.0.0.1:9000" (a host name or IP address, no query)')
   .transform((url) => url.replace(/\/+$/, ''));
 
 const storeUrl = z
-  .url({
-    protocol: /^rediss?$/,
-    error: 'must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379" (or unset for SQLite)',
-  })
-  .trim();
+  .string()
+  .trim()
+  .refine((value) => {
+    const url = parseUrl(value);
+    return (
+      url !== undefined &&
+      /^rediss?:$/.test(url.protocol) &&
+      /^\/?\d*$/.test(url.pathname) &&
+      !url.search &&
+      !url.hash
+    );
+  }, 'must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379" or "redis://host:6379/2" (or unset for SQLite)');
 
 const port = z.coerce
   .number({ error: 'must be a port number' })
@@ -114,18 +152,23 @@ const common = {
   METRICS_PORT: port.optional(),
 };
 
-const pollingSchema = z.object({ ...common, BOT_MODE: z.literal('polling') });
+const WEBHOOK_ONLY = 'is required when BOT_MODE=webhook';
 
-const webhookSchema = z.object({
-  ...common,
-  BOT_MODE: z.literal('webhook'),
+// Every variable is checked whenever it is set, whatever the mode: a typo in PORT is caught before the
+// day someone switches to webhook mode.
+const webhookFields = {
   WEBHOOK_DOMAIN: z
-    .string({ error: 'is required when BOT_MODE=webhook' })
+    .string({ error: WEBHOOK_ONLY })
     .trim()
     .transform((value) => value.replace(/^https?:\/\//, '').replace(/\/+$/, ''))
-    .pipe(z.string().regex(HOST_PATTERN, 'must be a host name like "bot.example.org"')),
+    .pipe(
+      z
+        .string()
+        .regex(HOST_PATTERN, 'must be a host name like "bot.example.org"')
+        .refine((value) => isHost(value.replace(/:\d+$/, '')), 'must be a host name like "bot.example.org"'),
+    ),
   WEBHOOK_SECRET: z
-    .string({ error: 'is required when BOT_MODE=webhook' })
+    .string({ error: WEBHOOK_ONLY })
     .regex(SECRET_PATTERN, 'must be 1-256 characters of A-Z, a-z, 0-9, _ or -'),
   WEBHOOK_PATH: z
     .string()
@@ -137,36 +180,62 @@ const webhookSchema = z.object({
     )
     .default(DEFAULT_WEBHOOK_PATH),
   PORT: port.default(DEFAULT_PORT),
-  HOST: z.string().trim().min(1).default(DEFAULT_HOST),
+  HOST: z
+    .string()
+    .trim()
+    .refine(isHost, 'must be an IP address or host name to listen on, like "0.0.0.0" or "127.0.0.1"')
+    .default(DEFAULT_HOST),
+};
+
+const pollingSchema = z.object({
+  ...common,
+  ...webhookFields,
+  WEBHOOK_DOMAIN: webhookFields.WEBHOOK_DOMAIN.optional(),
+  WEBHOOK_SECRET: webhookFields.WEBHOOK_SECRET.optional(),
+  BOT_MODE: z.literal('polling'),
 });
+
+const webhookSchema = z.object({ ...common, ...webhookFields, BOT_MODE: z.literal('webhook') });
 
 const envSchema = z.discriminatedUnion('BOT_MODE', [pollingSchema, webhookSchema], {
   error: 'must be "polling" or "webhook"',
 });
 
-/** The terminal chat's configuration (no BOT_TOKEN): only DEFAULT_LANG applies. */
+/** The terminal chat's configuration (no BOT_TOKEN): only DEFAULT_LANG applies, but all are checked. */
 export function createTerminalConfig(env: Readonly<Record<string, string | undefined>>): {
   defaultLang: Lang;
 } {
-  const parsed = common.DEFAULT_LANG.safeParse(env.DEFAULT_LANG?.trim() || undefined);
-  if (!parsed.success)
-    throw new ConfigError(`Invalid configuration: DEFAULT_LANG ${parsed.error.issues[0]?.message}`);
-  return { defaultLang: parsed.data };
+  const present = presentVariables(env);
+  // The Telegram-only variables are checked too: the same .env may run the bot tomorrow.
+  const parsed = pollingSchema
+    .extend({
+      BOT_TOKEN: common.BOT_TOKEN.optional(),
+      BOT_MODE: z.enum(['polling', 'webhook'], { error: 'must be "polling" or "webhook"' }).optional(),
+    })
+    .safeParse(present);
+  if (!parsed.success) throw configError(parsed.error);
+  return { defaultLang: parsed.data.DEFAULT_LANG };
+}
+
+/** The variables that are set: an empty one (e.g. "PORT=" in .env) means "not set". */
+function presentVariables(env: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''),
+  );
+}
+
+/** The first issue as one line naming the variable; never the value, so no secret can leak. */
+function configError(error: z.ZodError): ConfigError {
+  const issue = error.issues[0];
+  const variable = issue?.path[0] === undefined ? 'environment' : String(issue.path[0]);
+  return new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}`);
 }
 
 /** Builds the configuration from environment variables; pure, throws ConfigError naming the variable. */
 export function createConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  // An empty variable (e.g. "PORT=" in .env) means "not set".
-  const present = Object.fromEntries(
-    Object.entries(env).filter((kv): kv is [string, string] => kv[1] !== undefined && kv[1].trim() !== ''),
-  );
+  const present = presentVariables(env);
   const parsed = envSchema.safeParse({ BOT_MODE: 'polling', ...present });
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const variable = issue?.path[0] === undefined ? 'environment' : String(issue.path[0]);
-    // Messages are ours or zod's generic ones; they never echo the value, so the token cannot leak.
-    throw new ConfigError(`Invalid configuration: ${variable} ${issue?.message ?? 'is invalid'}`);
-  }
+  if (!parsed.success) throw configError(parsed.error);
   const e = parsed.data;
   const mode: BotMode =
     e.BOT_MODE === 'webhook'
@@ -196,22 +265,55 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
   };
 }
 
-/** What must never be logged: the token, the webhook secret, and the password in STORE_URL. */
+/**
+ * What must never be logged: the token, the webhook secret, and the credentials in STORE_URL and
+ * TELEGRAM_API_ROOT (user:password@ of either).
+ */
 export function configSecrets(config: Config): string[] {
   return [
     config.token,
     ...(config.mode.kind === 'webhook' ? [config.mode.secret] : []),
-    ...urlPasswords(config.storeUrl),
+    ...urlCredentials(config.storeUrl),
+    ...urlCredentials(config.apiRoot),
   ];
 }
 
-/** The password of a URL as written and decoded (either may be printed), if it has one. */
-function urlPasswords(url: string | undefined): string[] {
-  if (!url) return [];
+/**
+ * The credentials of a URL as they may be printed, as written and decoded: the password, or without one
+ * the user name (which then often is a token) where it stands before "@" (alone it may be a common word).
+ */
+export function urlCredentials(url: string | undefined): string[] {
+  let parsed: URL;
   try {
-    const { password } = new URL(url);
-    return password ? [...new Set([password, decodeURIComponent(password)])] : [];
+    parsed = new URL(url ?? '');
   } catch {
     return [];
+  }
+  const { username, password } = parsed;
+  const forms = [
+    ...(password ? withDecoded(password) : []),
+    ...(username && !password ? withDecoded(username).map((name) => `${name}@`) : []),
+  ];
+  return [...new Set(forms)];
+}
+
+/** A URL component as written and percent-decoded (either may end up in a message). */
+function withDecoded(value: string): string[] {
+  try {
+    return [value, decodeURIComponent(value)];
+  } catch {
+    return [value];
+  }
+}
+
+/** The URL without its user name and password, for messages and reports. */
+export function redactUrl(url: string, fallback: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href.replace(/\/$/, '');
+  } catch {
+    return fallback;
   }
 }

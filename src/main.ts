@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { TelegramError } from 'telegraf';
 import { runBot } from './bot/run.js';
 import { runTerminal } from './cli/terminal.js';
 import { type Config, ConfigError, configSecrets, createConfig, createTerminalConfig } from './config.js';
@@ -22,19 +23,55 @@ async function telegram(config: Config): Promise<void> {
   try {
     await runBot(config);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
     // Telegraf hides the token in URLs already; this also covers anything else that might echo it.
-    process.stderr.write(`The bot could not run: ${redact(reason)}\n`);
+    process.stderr.write(`The bot could not run: ${redact(failureReason(error))}\n`);
     process.exit(1);
   }
   setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
 }
 
+/** Why the bot could not run, in the operator's terms: a rejected token names its variable. */
+function failureReason(error: unknown): string {
+  // Telegram answers 401 for a revoked token, and 404 to getMe for one that never existed.
+  if (
+    error instanceof TelegramError &&
+    (error.code === 401 ||
+      (error.code === 404 && (error.on as { method?: string } | undefined)?.method === 'getMe'))
+  )
+    return `BOT_TOKEN was rejected by Telegram (${error.code}): it is wrong or was revoked; get the current one from @BotFather`;
+  if (error instanceof TelegramError && error.code === 409 && !/webhook/i.test(error.description))
+    return `another instance polls Telegram with this BOT_TOKEN (409 Conflict); this one stops, the other goes on`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** Reads .env when there is one; anything but a readable file of VARIABLE=value lines is a ConfigError. */
+function loadDotEnv(path = '.env'): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw new ConfigError(
+      `Invalid configuration: ${path} cannot be read (${(error as NodeJS.ErrnoException).code})`,
+    );
+  }
+  if (!isFile)
+    throw new ConfigError(
+      `Invalid configuration: ${path} is not a file (a folder?); it must hold VARIABLE=value lines`,
+    );
+  try {
+    process.loadEnvFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new ConfigError(`Invalid configuration: ${path} cannot be read (${code})`);
+  }
+}
+
 /** Entry point: the only place that reads process.env and may exit. */
 async function main(): Promise<void> {
-  if (existsSync('.env')) process.loadEnvFile('.env');
   let config: Config | undefined;
   try {
+    loadDotEnv();
     if (!process.env.BOT_TOKEN?.trim()) {
       // No token: the terminal chat, with the same engine and commands.
       const { defaultLang } = createTerminalConfig(process.env);

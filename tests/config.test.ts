@@ -3,9 +3,11 @@ import {
   ConfigError,
   configSecrets,
   createConfig,
+  createTerminalConfig,
   DEFAULT_DATA_DIR,
   DEFAULT_PORT,
   DEFAULT_WEBHOOK_PATH,
+  redactUrl,
 } from '../src/config.js';
 
 const TOKEN = '123456789:AAEabc_DEF-ghi';
@@ -141,7 +143,7 @@ describe('createConfig', () => {
     for (const bad of ['http://:hunter2@127.0.0.1:6379', '127.0.0.1:6379', 'redis//hunter2']) {
       const message = errorOf({ BOT_TOKEN: TOKEN, STORE_URL: bad });
       expect(message).toBe(
-        'Invalid configuration: STORE_URL must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379" (or unset for SQLite)',
+        'Invalid configuration: STORE_URL must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379" or "redis://host:6379/2" (or unset for SQLite)',
       );
       expect(message).not.toContain('hunter2');
     }
@@ -156,5 +158,62 @@ describe('createConfig', () => {
   it('never echoes the token in its message', () => {
     const secretish = '12345:has spaces and secrets';
     expect(errorOf({ BOT_TOKEN: secretish })).not.toContain('secrets');
+  });
+
+  // Values an outside probe found reaching the HTTP or Redis client, which then failed with a message
+  // that did not say which variable was wrong ("Only absolute URLs are supported", "Invalid pathname").
+  it.each([
+    ['TELEGRAM_API_ROOT', { TELEGRAM_API_ROOT: `http://${'a'.repeat(100_000)}.example` }],
+    ['TELEGRAM_API_ROOT', { TELEGRAM_API_ROOT: 'http://not a host!/' }],
+    ['TELEGRAM_API_ROOT', { TELEGRAM_API_ROOT: 'http://127.0.0.1:9000/?x=1' }],
+    ['STORE_URL', { STORE_URL: 'redis://127.0.0.1:6379/notadb' }],
+    ['STORE_URL', { STORE_URL: `redis://${'b'.repeat(300)}:6379` }],
+    ['HOST', { ...webhook, HOST: 'not a host!' }],
+    ['HOST', { HOST: 'not a host!' }],
+    ['PORT', { PORT: 'eighty' }],
+    ['WEBHOOK_SECRET', { WEBHOOK_SECRET: 'has spaces' }],
+  ])('a bad %s is refused up front, naming it, in any mode', (variable, env) => {
+    const message = errorOf({ BOT_TOKEN: TOKEN, ...env });
+    expect(message.startsWith(`Invalid configuration: ${variable} `)).toBe(true);
+    expect(message.length).toBeLessThan(300);
+  });
+
+  it('takes host names, IPv4 and IPv6 addresses where a host is expected', () => {
+    expect(createConfig({ ...webhook, HOST: '::' }).mode).toMatchObject({ host: '::' });
+    expect(createConfig({ ...webhook, HOST: 'localhost' }).mode).toMatchObject({ host: 'localhost' });
+    expect(createConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://[::1]:9000' }).apiRoot).toBe(
+      'http://[::1]:9000',
+    );
+    expect(createConfig({ BOT_TOKEN: TOKEN, STORE_URL: 'redis://cache.internal:6379/3' }).storeUrl).toBe(
+      'redis://cache.internal:6379/3',
+    );
+  });
+
+  it('lists the credentials of TELEGRAM_API_ROOT among the secrets', () => {
+    const config = createConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://user:p%40ss@127.0.0.1:9000' });
+    expect(configSecrets(config)).toEqual([TOKEN, 'p%40ss', 'p@ss']);
+    const tokenAsUser = createConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'http://tok3n@127.0.0.1:9000' });
+    expect(configSecrets(tokenAsUser)).toEqual([TOKEN, 'tok3n@']);
+    expect(redactUrl('http://user:pass@127.0.0.1:9000/', 'TELEGRAM_API_ROOT')).toBe('http://127.0.0.1:9000');
+  });
+});
+
+describe('createTerminalConfig', () => {
+  it('needs nothing, and reads DEFAULT_LANG', () => {
+    expect(createTerminalConfig({})).toEqual({ defaultLang: 'en' });
+    expect(createTerminalConfig({ DEFAULT_LANG: 'ru' })).toEqual({ defaultLang: 'ru' });
+  });
+
+  it.each([
+    ['LOG_LEVEL', { LOG_LEVEL: 'loud' }],
+    ['DEFAULT_LANG', { DEFAULT_LANG: 'de' }],
+    ['STORE_URL', { STORE_URL: 'redis://127.0.0.1:6379/notadb' }],
+    ['TELEGRAM_API_ROOT', { TELEGRAM_API_ROOT: 'ftp://x' }],
+    ['ADMIN_IDS', { ADMIN_IDS: '@alice' }],
+    ['BOT_MODE', { BOT_MODE: 'pigeon' }],
+  ])('checks %s too, though the terminal does not use it', (variable, env) => {
+    expect(() => createTerminalConfig(env)).toThrow(
+      expect.objectContaining({ name: 'ConfigError', message: expect.stringContaining(`: ${variable} `) }),
+    );
   });
 });

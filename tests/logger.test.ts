@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../src/logger.js';
+import { createLogger, createRepeatedWarning } from '../src/logger.js';
+import { capturedLogger } from './support/logger.js';
 
 function capture() {
   let out = '';
@@ -29,5 +30,36 @@ describe('createLogger', () => {
     expect(out).not.toContain('hook-secret');
     expect(out.match(/\[REDACTED\]/g)?.length).toBeGreaterThanOrEqual(4);
     expect(out.split('\n').filter(Boolean)).toHaveLength(3);
+  });
+});
+
+describe('createRepeatedWarning', () => {
+  it('logs a warning repeated for every update once per window, with the count of the others', () => {
+    const { logger, lines } = capturedLogger();
+    let clock = 0;
+    const warning = createRepeatedWarning(logger, 60_000, () => clock);
+    // 546 failed writes within a minute (a full disk), as an outside probe saw.
+    for (let i = 0; i < 546; i++) {
+      clock += 100;
+      warning.warn({ updateId: i }, 'could not record a handled update');
+    }
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ msg: 'could not record a handled update', updateId: 0 });
+    clock += 60_000;
+    warning.warn({ updateId: 999 }, 'could not record a handled update');
+    expect(lines).toHaveLength(2);
+    expect(lines[1]).toMatchObject({ updateId: 999, repeated: 545 });
+    // Another message is not held back by the first one.
+    warning.warn({}, 'could not prune the update journal');
+    expect(lines).toHaveLength(3);
+  });
+
+  it('reports the repeats still held back when flushed', () => {
+    const { logger, lines } = capturedLogger();
+    const warning = createRepeatedWarning(logger, 60_000, () => 0);
+    for (let i = 0; i < 5; i++) warning.warn({ updateId: i }, 'disk full');
+    warning.flush();
+    warning.flush();
+    expect(lines.map((l) => l.repeated)).toEqual([undefined, 4]);
   });
 });

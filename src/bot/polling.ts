@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { TelegramError } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import type { Logger } from '../logger.js';
+import { createRepeatedWarning, type Logger } from '../logger.js';
 import type { UpdateJournal } from '../store/updates.js';
 import type { Dispatcher } from './dispatcher.js';
 
@@ -27,6 +27,13 @@ export interface PollingOptions {
    * died silently would hold it for ever); it is then retried like any network error.
    */
   hungPollMarginMs: number;
+  /**
+   * A poller that has had updates from Telegram for this long is established: a 409 "terminated by other
+   * getUpdates request" then means a newer instance started with the same token, and this one keeps
+   * polling (after backoffMs), which makes the newer one meet the 409 and stop. A poller younger than this
+   * stops on a 409 itself, so that two instances never both die or both keep answering.
+   */
+  establishedAfterMs: number;
 }
 
 export const DEFAULT_POLLING_OPTIONS: Readonly<PollingOptions> = Object.freeze({
@@ -36,6 +43,7 @@ export const DEFAULT_POLLING_OPTIONS: Readonly<PollingOptions> = Object.freeze({
   backoffMs: 500,
   maxBackoffMs: 30_000,
   hungPollMarginMs: 15_000,
+  establishedAfterMs: 10_000,
 });
 
 /** getUpdates as the poller calls it (the Bot API method, with an abort signal). */
@@ -76,6 +84,10 @@ const isFatal = (error: unknown) =>
   // 401: the token was revoked; 409: another instance polls, or a webhook is set; 404: no such bot.
   error instanceof TelegramError && [401, 404, 409].includes(error.code);
 
+/** Another getUpdates (another instance with this token) cut this one short; not a webhook being set. */
+const isPollingConflict = (error: unknown) =>
+  error instanceof TelegramError && error.code === 409 && !/webhook/i.test(error.description);
+
 /**
  * Builds the poller. Telegram confirms updates by prefix (every id below the offset), so the offset is
  * never moved past an update still being handled; updates handled beyond it are remembered in the journal
@@ -91,6 +103,8 @@ export function createPoller(deps: {
 }): Poller {
   const { getUpdates, dispatcher, journal, logger } = deps;
   const options: PollingOptions = { ...DEFAULT_POLLING_OPTIONS, ...deps.options };
+  // A full disk or a store gone fails every update the same way: one line a minute, with a count.
+  const repeated = createRepeatedWarning(logger);
   const aborter = new AbortController();
   const summary: PollingSummary = { handled: 0, released: 0, skipped: 0, failures: 0 };
   // Ids being handled, released at shutdown, and handled but not yet confirmed to Telegram.
@@ -112,7 +126,7 @@ export function createPoller(deps: {
     handled = new Set([...handled].filter((id) => id >= confirmed));
     for (const id of skipped) if (id < confirmed) skipped.delete(id);
     journal.forgetUpdatesBelow(confirmed).catch((err: unknown) => {
-      logger.warn({ err }, 'could not prune the update journal');
+      repeated.warn({ err }, 'could not prune the update journal');
     });
   }
 
@@ -136,7 +150,7 @@ export function createPoller(deps: {
       handled.add(id);
       summary.handled += 1;
       await journal.markUpdateHandled(id).catch((err: unknown) => {
-        logger.warn({ err, updateId: id }, 'could not record a handled update');
+        repeated.warn({ err, updateId: id }, 'could not record a handled update');
       });
     });
   }
@@ -156,6 +170,8 @@ export function createPoller(deps: {
       );
       let failures = 0;
       let asking = 0;
+      // When Telegram first answered this poller (0: not yet).
+      let pollingSince = 0;
       while (!aborter.signal.aborted) {
         // The store is down: the updates it failed come back at once, so ask at the backoff pace instead.
         if (storeDownAt > 0 && Date.now() - storeDownAt < options.backoffMs) await pause(options.backoffMs);
@@ -175,7 +191,20 @@ export function createPoller(deps: {
           );
         } catch (error) {
           if (aborter.signal.aborted) break;
-          if (isFatal(error)) throw error;
+          const established = pollingSince > 0 && Date.now() - pollingSince >= options.establishedAfterMs;
+          if (established && isPollingConflict(error)) {
+            summary.failures += 1;
+            repeated.warn(
+              { err: error, retryInMs: options.backoffMs },
+              'another instance polls with this token; this one was here first and keeps polling',
+            );
+            await pause(options.backoffMs);
+            continue;
+          }
+          if (isFatal(error)) {
+            repeated.flush();
+            throw error;
+          }
           failures += 1;
           summary.failures += 1;
           const retryAfter = error instanceof TelegramError ? error.parameters?.retry_after : undefined;
@@ -187,6 +216,7 @@ export function createPoller(deps: {
           await pause(waitMs);
           continue;
         }
+        if (pollingSince === 0) pollingSince = Date.now();
         if (failures > 0) logger.info({ failures }, 'polling resumed');
         failures = 0;
         forgetBelow(asked);
@@ -216,6 +246,7 @@ export function createPoller(deps: {
         const quickAndEmpty = updates.length === 0 && Date.now() - asking < options.redeliveryPauseMs;
         if ((fresh === 0 && pending > 0) || quickAndEmpty) await pause(options.redeliveryPauseMs);
       }
+      repeated.flush();
     },
     stop() {
       aborter.abort();

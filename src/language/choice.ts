@@ -8,21 +8,21 @@ export function primaryLang(languageCode: string | undefined): Lang | undefined 
   return LANGS.find((lang) => lang === primary);
 }
 
-/** Each language's name as written in every UI language ("русский", "russian", "俄语"...), lower case. */
-export function languageNames(i18n: I18nInstance): Readonly<Record<string, Lang>> {
-  const names: Record<string, Lang> = {};
+/**
+ * Each language's name as written in every UI language ("русский", "russian", "俄语"...), lower case.
+ * A Map, as it is looked up with user text: "__proto__" or "constructor" must find nothing.
+ */
+export function languageNames(i18n: I18nInstance): ReadonlyMap<string, Lang> {
+  const names = new Map<string, Lang>();
   for (const ui of LANGS) {
-    for (const lang of LANGS) names[i18n.t(`language.name.${lang}`, { lng: ui }).toLowerCase()] = lang;
+    for (const lang of LANGS) names.set(i18n.t(`language.name.${lang}`, { lng: ui }).toLowerCase(), lang);
   }
   return names;
 }
 
 /** Reads a language the way users type it: "ru", "RU", "ru-RU", or the language's own name ("Русский"). */
-export function parseLang(
-  value: string | undefined,
-  names?: Readonly<Record<string, Lang>>,
-): Lang | undefined {
+export function parseLang(value: string | undefined, names?: ReadonlyMap<string, Lang>): Lang | undefined {
   const text = value?.trim().toLowerCase();
   if (!text) return undefined;
-  return primaryLang(text) ?? (Object.hasOwn(names ?? {}, text) ? names?.[text] : undefined);
+  return primaryLang(text) ?? names?.get(text);
 }

@@ -1,9 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createClient, ErrorReply } from 'redis';
+import {
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  createClient,
+  DisconnectsClientError,
+  ErrorReply,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+} from 'redis';
 import { LANGS, type Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
-import { StoreUnavailableError } from './errors.js';
+import { StoreError, StoreUnavailableError } from './errors.js';
 import {
   clampText,
   DEFAULT_MAX_UNANSWERED,
@@ -14,6 +25,7 @@ import {
   type Vote,
   type VoteTally,
 } from './feedback.js';
+import { currentHolder, describeHolder, parseHolder, StoreLockedError } from './poller-lock.js';
 import { CONTEXT_TTL_MS } from './preferences.js';
 import type { Store } from './store.js';
 import {
@@ -46,6 +58,13 @@ export interface RedisStoreOptions {
   reconnectMaxMs: number;
   /** Where the outage and the recovery are logged (once each per outage). */
   logger: Logger | undefined;
+  /**
+   * Hold the poller lease (one polling bot per Redis state): taken at start (StoreLockedError naming the
+   * holder if another bot has it), renewed every leaseMs / 3, given back by close().
+   */
+  pollerLease: boolean;
+  /** How long the lease outlives its holder: a crashed bot's successor may start after this. */
+  leaseMs: number;
 }
 
 export const DEFAULT_REDIS_OPTIONS: Readonly<RedisStoreOptions> = Object.freeze({
@@ -57,7 +76,12 @@ export const DEFAULT_REDIS_OPTIONS: Readonly<RedisStoreOptions> = Object.freeze(
   reconnectBaseMs: 100,
   reconnectMaxMs: 2000,
   logger: undefined,
+  pollerLease: false,
+  leaseMs: 15_000,
 });
+
+/** The layout of the keys below; a Redis state stamped with a newer one is refused at start. */
+export const REDIS_SCHEMA_VERSION = 1;
 
 type Client = ReturnType<typeof createClient>;
 
@@ -78,6 +102,18 @@ return 'claimed'`;
 const RELEASE = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end
 return 0`;
+// Takes the lease if free, extends it if ours; 0 when another holder has it.
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
+if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
+return 0`;
+// The stored schema version, stamping a state that has none.
+const SCHEMA = `
+local version = redis.call('GET', KEYS[1])
+if version then return version end
+redis.call('SET', KEYS[1], ARGV[1])
+return ARGV[1]`;
 
 /** The keys of one prefix. */
 function keysOf(prefix: string) {
@@ -98,6 +134,10 @@ function keysOf(prefix: string) {
     journal: `${prefix}journal`,
     /** String with a TTL: "processing:<owner>" or "done". */
     update: (updateId: number) => `${prefix}update:${updateId}`,
+    /** String with a TTL: the polling bot holding the state (JSON pid, host, since, id). */
+    poller: `${prefix}poller`,
+    /** String: REDIS_SCHEMA_VERSION of whoever wrote the state first. */
+    schema: `${prefix}schema`,
   };
 }
 
@@ -127,13 +167,41 @@ function connect(url: string, options: RedisStoreOptions, reconnect: boolean): C
   });
 }
 
-/** Runs a command; anything but Redis's own error reply means "cannot reach the store". */
+const CONNECTION_ERRORS = [
+  ClientClosedError,
+  ClientOfflineError,
+  ConnectionTimeoutError,
+  DisconnectsClientError,
+  ReconnectStrategyError,
+  SocketClosedUnexpectedlyError,
+  SocketTimeoutError,
+  TimeoutError,
+];
+// Socket errors as Node reports them while connecting or on a dropped connection.
+const NETWORK_CODES =
+  /^(?:E(?:CONNREFUSED|CONNRESET|CONNABORTED|PIPE|TIMEDOUT|HOSTUNREACH|NETUNREACH|NOTFOUND|AI_AGAIN))$/;
+// Replies of a Redis that is there but cannot serve yet (loading its data, a replica cut off...).
+const TRANSIENT_REPLIES = /^(?:LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN)\b/;
+
+/**
+ * Whether a failed command means "cannot reach the store" (it may work once Redis is back), as opposed
+ * to a bug: a TypeError from a bad argument would fail the same way on every redelivery, so it must not
+ * be reported as an outage.
+ */
+export function isUnreachable(error: unknown): boolean {
+  if (error instanceof ErrorReply) return TRANSIENT_REPLIES.test(error.message);
+  if (CONNECTION_ERRORS.some((type) => error instanceof type)) return true;
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && NETWORK_CODES.test(code);
+}
+
+/** Runs a command; only connection failures become StoreUnavailableError, anything else is rethrown. */
 function guard(where: string) {
   return async <T>(command: () => Promise<T>): Promise<T> => {
     try {
       return await command();
     } catch (error) {
-      if (error instanceof ErrorReply) throw error;
+      if (!isUnreachable(error)) throw error;
       const reason = error instanceof Error ? error.message || error.name : String(error);
       throw new StoreUnavailableError(`The store at ${where} cannot be reached: ${reason}`, { cause: error });
     }
@@ -219,6 +287,22 @@ export async function createRedisStore(
       client.sendCommand(['EVAL', source, String(keyNames.length), ...keyNames, ...args.map(String)]),
     )) as unknown;
 
+  let lease: { renew: () => Promise<void>; release: () => Promise<void> } | undefined;
+  if (ready) {
+    try {
+      await checkSchema(script, keys.schema, where);
+      if (settings.pollerLease) lease = await takeLease(client, script, keys.poller, where, settings);
+    } catch (error) {
+      await closeClient(client);
+      throw error;
+    }
+  } else if (settings.pollerLease) {
+    // Taken by the first renewal that reaches Redis; until then nobody else can have polled it either.
+    lease = await takeLease(client, script, keys.poller, where, settings, false);
+  }
+  const renewing = lease ? setInterval(() => void lease?.renew(), settings.leaseMs / 3) : undefined;
+  renewing?.unref();
+
   return {
     async getLang(userId) {
       const lang = await run(() => client.hGet(keys.lang, String(userId)));
@@ -290,7 +374,68 @@ export async function createRedisStore(
       await run(() => client.ping());
     },
     async close() {
+      clearInterval(renewing);
+      await lease?.release();
       await closeClient(client);
+    },
+  };
+}
+
+type Script = (source: string, keyNames: string[], args: Array<string | number>) => Promise<unknown>;
+
+/** Refuses a state written by a newer version (its keys may mean something else); stamps a new one. */
+async function checkSchema(script: Script, key: string, where: string): Promise<void> {
+  const version = Number(await script(SCHEMA, [key], [REDIS_SCHEMA_VERSION]));
+  if (version > REDIS_SCHEMA_VERSION) {
+    throw new StoreError(
+      `The store at ${where} has schema version ${version}, newer than this bot's ` +
+        `${REDIS_SCHEMA_VERSION}: it was left untouched. Run the newer version of the bot.`,
+    );
+  }
+}
+
+/**
+ * Takes the poller lease (or, with `now` false, only prepares to take it at the first renewal). Throws
+ * StoreLockedError naming the holder when another polling bot has it.
+ */
+async function takeLease(
+  client: Client,
+  script: Script,
+  key: string,
+  where: string,
+  settings: RedisStoreOptions,
+  now = true,
+) {
+  const { logger, leaseMs } = settings;
+  const mine = JSON.stringify({ ...currentHolder(), id: randomUUID() });
+  let lost = false;
+  const attempt = async () => (await script(LEASE, [key], [mine, leaseMs])) === 1;
+  if (now && !(await attempt())) {
+    const holder = parseHolder(await client.get(key).catch(() => null));
+    throw new StoreLockedError(
+      `The store at ${where} is in use by another polling bot (${describeHolder(holder)}): stop it ` +
+        `first, or wait ${Math.ceil(leaseMs / 1000)} s if it has just crashed.`,
+    );
+  }
+  return {
+    async renew() {
+      try {
+        const held = await attempt();
+        // Logged once per loss: Redis was away longer than the lease and another bot took it meanwhile.
+        if (!held && !lost) {
+          const holder = parseHolder(await client.get(key).catch(() => null));
+          logger?.error(
+            { store: where, holder: describeHolder(holder) },
+            'another polling bot took the poller lease while the store was away; updates may be answered twice',
+          );
+        }
+        lost = !held;
+      } catch {
+        // The store is away: its outage is logged already, and the lease is taken again when it is back.
+      }
+    },
+    async release() {
+      await script(RELEASE, [key], [mine]).catch(() => {});
     },
   };
 }

@@ -46,6 +46,25 @@ export interface SqliteStoreOptions {
  */
 export type SqliteStore = Store;
 
+/**
+ * The layout of the tables below, kept in PRAGMA user_version. 0 is the layout from before it was
+ * versioned (the same tables), which is upgraded by stamping it. A newer version is refused before
+ * anything is written: this version would not know what it is changing.
+ */
+export const SCHEMA_VERSION = 1;
+
+/** The columns this version reads and writes, per table; a table that lacks one is refused, named. */
+const REQUIRED_COLUMNS: ReadonlyArray<readonly [table: string, columns: readonly string[]]> = [
+  ['user_preferences', ['user_id', 'lang', 'updated_at']],
+  ['user_context', ['user_id', 'entry_id', 'updated_at']],
+  ['unanswered_questions', ['id', 'text', 'lang', 'score', 'kind', 'asked_at']],
+  ['entry_votes', ['id', 'entry_id', 'vote', 'lang', 'voted_at']],
+  ['reply_counters', ['name', 'value']],
+  ['handled_updates', ['update_id', 'handled_at']],
+  ['update_claims', ['update_id', 'state', 'owner', 'expires_at']],
+  ['voted_messages', ['message_key', 'voted_at']],
+];
+
 /** Expired claims and voted messages are swept after this many writes of each. */
 const SWEEP_EVERY = 1000;
 
@@ -183,22 +202,57 @@ function openDatabase(dataDir: string, file: string): Database.Database {
   let db: Database.Database | undefined;
   try {
     db = new Database(path);
-    if (existed) {
-      // Read-only; the first read of a foreign file already fails with "file is not a database".
-      const check = db.pragma('quick_check', { simple: true });
-      if (check !== 'ok') throw new Error(`the integrity check failed (${String(check).split('\n')[0]})`);
-    }
+    // Everything up to the WAL switch only reads: a file this version must not use is left as it was.
+    if (existed) checkExisting(db, path, advice);
     // WAL: readers never wait for the writer, and a crash mid-write cannot corrupt the file.
     db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives a crash of the process (kill -9); only a power
     // loss may take back the last ones.
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    const current = db;
+    current.transaction(() => {
+      current.exec(SCHEMA);
+      current.pragma(`user_version = ${SCHEMA_VERSION}`);
+    })();
     return db;
   } catch (error) {
     db?.close();
+    if (error instanceof StoreError) throw error;
     throw new StoreError(`Cannot open the database ${path}: ${reasonOf(error)}. ${advice}`);
+  }
+}
+
+/**
+ * Checks an existing database before anything is written to it: readable, undamaged, not from a newer
+ * version of the bot, and with the columns this version uses. Throws a StoreError naming the file.
+ */
+function checkExisting(db: Database.Database, path: string, advice: string): void {
+  // The first read of a foreign file already fails with "file is not a database".
+  const version = Number(db.pragma('user_version', { simple: true }));
+  if (version > SCHEMA_VERSION) {
+    throw new StoreError(
+      `The database ${path} has schema version ${version}, newer than this bot's ${SCHEMA_VERSION}: ` +
+        'it was left untouched. Run the newer version of the bot, or restore a backup made for this one.',
+    );
+  }
+  const check = db.pragma('quick_check', { simple: true });
+  if (check !== 'ok') throw new Error(`the integrity check failed (${String(check).split('\n')[0]})`);
+  for (const [table, columns] of REQUIRED_COLUMNS) {
+    const present = new Set(
+      db
+        .prepare<[string], { name: string }>('SELECT name FROM pragma_table_info(?)')
+        .all(table)
+        .map((row) => row.name),
+    );
+    // A missing table is created below; a table without a column this version uses cannot be fixed here.
+    const missing = present.size > 0 ? columns.find((column) => !present.has(column)) : undefined;
+    if (missing) {
+      throw new StoreError(
+        `The database ${path} (schema version ${version}) has no column "${missing}" in table ` +
+          `"${table}": it was not written by this bot, or was changed by hand. ${advice}`,
+      );
+    }
   }
 }
 

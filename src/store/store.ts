@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { createMemoryFeedbackStore, type FeedbackReader, type FeedbackStore } from './feedback.js';
+import { lockDataDir } from './poller-lock.js';
 import { createMemoryPreferenceStore, type PreferenceStore } from './preferences.js';
 import { createRedisStore, openRedisFeedbackReader } from './redis.js';
 import { createSqliteStore, openSqliteFeedbackReader } from './sqlite.js';
@@ -28,6 +29,11 @@ export interface StoreLocation {
   dataDir: string;
   /** redis:// or rediss:// URL of the shared store, if any. */
   storeUrl?: string | undefined;
+  /**
+   * How the bot gets its updates. A polling bot holds the store exclusively (a lock on DATA_DIR, or a
+   * lease in Redis) for as long as it is open: a second poller on the same state is refused at start.
+   */
+  mode?: { readonly kind: 'polling' | 'webhook' } | undefined;
 }
 
 /** A store in memory only (tests): one process, forgotten on exit. */
@@ -47,10 +53,31 @@ export function createMemoryStore(): Store {
   };
 }
 
-/** Opens the bot's store: Redis when `storeUrl` is set, else SQLite under `dataDir`. */
+/**
+ * Opens the bot's store: Redis when `storeUrl` is set, else SQLite under `dataDir`. In polling mode it
+ * first takes the poller lock (StoreLockedError, naming the holder, if another process has it), which
+ * close() gives back.
+ */
 export async function openStore(location: StoreLocation, logger: Logger): Promise<Store> {
-  if (location.storeUrl) return createRedisStore(location.storeUrl, { logger });
-  return createSqliteStore(location.dataDir);
+  const polling = location.mode?.kind === 'polling';
+  if (location.storeUrl) return createRedisStore(location.storeUrl, { logger, pollerLease: polling });
+  if (!polling) return createSqliteStore(location.dataDir);
+  // Before the database is opened: a second poller must not even upgrade it.
+  const lock = lockDataDir(location.dataDir);
+  let store: Store;
+  try {
+    store = createSqliteStore(location.dataDir);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      lock.release();
+    },
+  };
 }
 
 /**

@@ -6,6 +6,7 @@ import { createDispatcher, type Dispatcher } from '../../src/bot/dispatcher.js';
 import { createPoller, type GetUpdates } from '../../src/bot/polling.js';
 import { StoreUnavailableError } from '../../src/store/errors.js';
 import { createMemoryUpdateJournal } from '../../src/store/updates.js';
+import { capturedLogger } from '../support/logger.js';
 
 const silent = pino({ level: 'silent' });
 const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -214,5 +215,101 @@ describe('poller', () => {
     await running;
     expect(handled).toEqual([1]);
     expect(poller.summary.failures).toBe(1);
+  });
+
+  const conflict = () =>
+    new TelegramError({
+      error_code: 409,
+      description:
+        'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+    });
+
+  it('an established poller keeps polling through a 409 from a newer instance', async () => {
+    const telegram = fakeTelegram([text(1, 10)]);
+    const handled: number[] = [];
+    const dispatcher = createDispatcher(async (u) => {
+      handled.push(u.update_id);
+    }, silent);
+    const { logger, lines } = capturedLogger();
+    let conflicts = 0;
+    const getUpdates: GetUpdates = (params, signal) => {
+      // Once established, a newer instance's getUpdates cuts this one's short, three times in a row.
+      if (handled.length > 0 && conflicts < 3) {
+        conflicts += 1;
+        return Promise.reject(conflict());
+      }
+      return telegram.getUpdates(params, signal);
+    };
+    const poller = createPoller({
+      getUpdates,
+      dispatcher,
+      journal: createMemoryUpdateJournal(),
+      logger,
+      options: { ...fastPolling, establishedAfterMs: 0 },
+    });
+    const running = poller.run();
+    while (conflicts < 3) await wait(10);
+    telegram.push(text(2, 10));
+    while (handled.length < 2) await wait(10);
+    poller.stop();
+    await running;
+    expect(handled).toEqual([1, 2]);
+    // Said once, and the repeats counted at stop, not three lines.
+    const said = lines.filter((l) => String(l.msg).startsWith('another instance polls'));
+    expect(said.map((l) => l.repeated)).toEqual([undefined, 2]);
+  });
+
+  it('a poller that has just started stops on a 409: the established one goes on', async () => {
+    const telegram = fakeTelegram([], [conflict()]);
+    const poller = createPoller({
+      ...telegram,
+      dispatcher: createDispatcher(async () => {}, silent),
+      journal: createMemoryUpdateJournal(),
+      logger: silent,
+      options: fastPolling,
+    });
+    await expect(poller.run()).rejects.toMatchObject({ code: 409 });
+  });
+
+  it('a webhook set meanwhile (409) stops even an established poller', async () => {
+    const webhookSet = new TelegramError({
+      error_code: 409,
+      description:
+        "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+    });
+    let calls = 0;
+    const telegram = fakeTelegram([]);
+    const getUpdates: GetUpdates = (params, signal) =>
+      ++calls > 2 ? Promise.reject(webhookSet) : telegram.getUpdates(params, signal);
+    const poller = createPoller({
+      getUpdates,
+      dispatcher: createDispatcher(async () => {}, silent),
+      journal: createMemoryUpdateJournal(),
+      logger: silent,
+      options: { ...fastPolling, establishedAfterMs: 0 },
+    });
+    await expect(poller.run()).rejects.toMatchObject({ code: 409 });
+  });
+
+  it('a journal that cannot be written (a full disk) is warned about once, with the count of repeats', async () => {
+    const updates = Array.from({ length: 40 }, (_, i) => text(i + 1, 100 + i));
+    const telegram = fakeTelegram(updates);
+    const journal = createMemoryUpdateJournal();
+    journal.markUpdateHandled = async () => {
+      throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+    };
+    const { logger, lines } = capturedLogger();
+    let handled = 0;
+    const dispatcher = createDispatcher(async () => {
+      handled += 1;
+    }, silent);
+    const poller = createPoller({ ...telegram, dispatcher, journal, logger, options: fastPolling });
+    const running = poller.run();
+    while (handled < 40 || telegram.pending().length > 0) await wait(10);
+    poller.stop();
+    await running;
+    const warnings = lines.filter((l) => l.msg === 'could not record a handled update');
+    expect(warnings).toHaveLength(2);
+    expect(warnings[1]?.repeated).toBe(39);
   });
 });

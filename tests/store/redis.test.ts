@@ -104,7 +104,7 @@ describeWithRedis('redis: outages, keys and the curators’ CLI', () => {
     try {
       const keys = await raw.keys(`${prefix}*`);
       expect(keys.sort()).toEqual(
-        ['context:1', 'counters', 'lang', 'unanswered', 'update:9', 'voted:1:1', 'votes'].map(
+        ['context:1', 'counters', 'lang', 'schema', 'unanswered', 'update:9', 'voted:1:1', 'votes'].map(
           (k) => prefix + k,
         ),
       );
