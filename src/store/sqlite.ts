@@ -201,7 +201,8 @@ function openDatabase(dataDir: string, file: string): Database.Database {
   const existed = existsSync(path);
   let db: Database.Database | undefined;
   try {
-    db = new Database(path);
+    // Waits up to 5 s for another process holding the file (several writers, or one opening it).
+    db = new Database(path, { timeout: 5000 });
     // Everything up to the WAL switch only reads: a file this version must not use is left as it was.
     if (existed) checkExisting(db, path, advice);
     // WAL: readers never wait for the writer, and a crash mid-write cannot corrupt the file.
@@ -209,12 +210,16 @@ function openDatabase(dataDir: string, file: string): Database.Database {
     // NORMAL in WAL mode: a committed transaction survives a crash of the process (kill -9); only a power
     // loss may take back the last ones.
     db.pragma('synchronous = NORMAL');
-    db.pragma('busy_timeout = 5000');
     const current = db;
-    current.transaction(() => {
-      current.exec(SCHEMA);
-      current.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    // IMMEDIATE takes the write lock first, waiting (busy_timeout) for other processes opening the same
+    // file; a deferred transaction would start as a reader and fail at once with "database is locked" when
+    // another process wrote before this one could upgrade to a writer.
+    current
+      .transaction(() => {
+        current.exec(SCHEMA);
+        current.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
     return db;
   } catch (error) {
     db?.close();
