@@ -50,17 +50,38 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
   }
 
   /**
+   * The decision on a text said after `context` was answered: a follow-up that names nobody and refers
+   * back ("and what did he say?") or does not stand on its own ("а где?") borrows that entry's names, and
+   * falls back to the text alone; one that stands on its own ("what was the forum for?") does not. One that
+   * points at an item shown ("the second one: what will it change?") is about that item.
+   */
+  function decideAfter(text: string, query: Query, alone: Decision, context?: string, pointsAt = false) {
+    if (!context) return alone;
+    if (!pointsAt && (query.terms.some((t) => t.entity) || (!query.refersBack && alone.kind === 'answer')))
+      return alone;
+    const followUp = decideOn(retriever.query(text, { context, sameMessage: true })).decision;
+    return followUp.kind === 'answer' ? followUp : alone;
+  }
+
+  /**
    * The decisions on the parts of a message that may each ask something: its sentences and clauses (only
    * those that ask, when some do: a greeting, a story or thanks asks nothing), and for a question with two
-   * question words ("when and where was it?") one variant per question word.
+   * question words ("when and where was it?") one variant per question word. A part is read after the
+   * parts before it, as a follow-up in a conversation is ("Which agreements were signed, and what will
+   * they change?").
    */
-  function partDecisions(parts: readonly Part[], query: Query): Decision[] {
+  function partDecisions(parts: readonly Part[], query: Query, context?: string): Decision[] {
     const out: Decision[] = [];
     if (parts.length >= 2) {
       const asking = parts.some((p) => p.asks);
-      for (const part of parts.slice(0, options.maxPartsRead))
-        if (part.asks || !asking)
-          out.push(decideOn(retriever.query(part.text, { sameMessage: true })).decision);
+      let before = context;
+      for (const part of parts.slice(0, options.maxPartsRead)) {
+        const partQuery = retriever.query(part.text, { sameMessage: true });
+        const decision = decideAfter(part.text, partQuery, decideOn(partQuery).decision, before);
+        if (part.asks || !asking) out.push(decision);
+        if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat')
+          before = decision.best.entry.id;
+      }
     }
     const asks = query.terms.filter((t) => t.role === 'question' && t.known);
     if (asks.length >= 2) {
@@ -115,22 +136,12 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     ask(text, askOptions = {}): EngineResult {
       const { analysis, query, detected, lang, decision } = prepare(text, askOptions);
       const base = { lang, detected, ...(analysis.requested ? { requested: analysis.requested } : {}) };
+      const { context, pointsAtContext } = askOptions;
+      const followUp = decideAfter(analysis.question, query, decision, context, pointsAtContext);
+      if (followUp !== decision) return result(followUp, base);
       let whole = decision;
-      // A follow-up that names nobody and refers back ("and what did he say?") or does not stand on its
-      // own ("а где?") is about what was just answered: it borrows that entry's names, and falls back to
-      // the question alone. A question that stands on its own ("thanks", "what was the forum for?") does
-      // not. One that points at an item shown ("the second one: what will it change?") is about that item.
-      if (
-        askOptions.context &&
-        (askOptions.pointsAtContext ||
-          (!query.terms.some((t) => t.entity) && (query.refersBack || whole.kind !== 'answer')))
-      ) {
-        const followUp = decideOn(
-          retriever.query(analysis.question, { context: askOptions.context, sameMessage: true }),
-        ).decision;
-        if (followUp.kind === 'answer') return result(followUp, base);
-      }
-      if (options.answerParts) whole = compose(whole, partDecisions(analysis.parts, query), options.maxParts);
+      if (options.answerParts)
+        whole = compose(whole, partDecisions(analysis.parts, query, context), options.maxParts);
       return result(whole, base);
     },
 

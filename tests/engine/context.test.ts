@@ -35,6 +35,16 @@ describe('follow-up questions', () => {
     expect(answered('她说了什么', 'speech-lyubimova')).toBe('speech-lyubimova');
   });
 
+  it('are read within one message too: a later part refers back to what an earlier part answered', () => {
+    const whole = (question: string) => {
+      const result = engine.ask(question);
+      return result.kind === 'answer' ? [result.entry.id, ...result.also.map((e) => e.id)] : [result.kind];
+    };
+    // "he" is the ambassador just asked about, not whoever else gave a speech.
+    expect(whole('谁代表中国大使馆发言？他说了什么？')).toEqual(['speaker-zhang-hanhui']);
+    expect(whole('Кто такой Чжан Ханьхуэй и о чём он говорил?')).toEqual(['speaker-zhang-hanhui']);
+  });
+
   it('do not make an unrelated question answerable', () => {
     expect(answered('what is the price of bitcoin?', 'forum-date')).not.toMatch(/^forum|^speaker|^agreement/);
   });
