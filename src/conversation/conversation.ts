@@ -134,7 +134,7 @@ export function converse(
   }
 
   // "the second one", "2", or a suggestion's title typed back.
-  const picked = listReference(text, state.shown, (id) => {
+  const picked = listReference(text, state.shown, state.answered, (id) => {
     const entry = engine.entry(id);
     return entry ? Object.values(entry.i18n).map((side) => side.title) : [];
   });
@@ -146,7 +146,7 @@ export function converse(
   }
 
   // "the first one: what will it change?" is about that item, not about the last answer.
-  const pointed = pointedItem(text, state.shown);
+  const pointed = pointedItem(text, state.shown, state.answered);
   const result = engine.ask(pointed?.question || text, {
     lang: chosen,
     fallbackLang: state.lang ?? fallbackLang,

@@ -4,8 +4,9 @@
  */
 import { normalizeText } from '../language/normalize.js';
 
-// Ordinal words, by position (-1: the last one). Russian by stem, for every ending.
+// Ordinal words, by position (-1: the last one, 0: the other one). Russian by stem, for every ending.
 const ORDINALS: readonly [RegExp, number][] = [
+  [/^(?:other|another|друг\p{L}*|drug\p{L}*|另一|另外一|另一个|另外一个)$/u, 0],
   [/^(?:first|1st|former|перв\p{L}*|pervo\p{L}*|pervy\p{L}*|один|одна|одно|第一|头一|首个|前者|一)$/u, 1],
   [/^(?:second|2nd|two|втор\p{L}*|vtor\p{L}*|два|две|第二|二|两)$/u, 2],
   [/^(?:third|3rd|three|трет\p{L}*|tret\p{L}*|три|第三|三)$/u, 3],
@@ -46,6 +47,7 @@ interface Pointed {
 function pointed(
   text: string,
   shown: readonly string[],
+  answered: readonly string[],
   titles: (id: string) => readonly string[],
 ): Pointed | undefined {
   if (shown.length === 0) return undefined;
@@ -60,7 +62,10 @@ function pointed(
   if (byTitle) return { id: byTitle, leftover: 0, rest: '' };
 
   // Chinese: the ordinal as written (第二, 第2), then what is left once filler is cut out.
-  const han = /第\s*(\d{1,2}|[一二三四])\s*(?:个|個|份|项|項|条|條|位|家|场|場)?|最后|后者|前者/u.exec(plain);
+  const han =
+    /第\s*(\d{1,2}|[一二三四])\s*(?:个|個|份|项|項|条|條|位|家|场|場)?|最后|后者|前者|另外一|另一/u.exec(
+      plain,
+    );
   let position: number | undefined;
   let leftover: number;
   let rest: string;
@@ -79,21 +84,31 @@ function pointed(
     rest = words.filter((_, i) => i !== at).join(' ');
   }
   if (position === undefined) return undefined;
-  return { id: shown[position < 0 ? shown.length + position : position - 1], leftover, rest };
+  // "the other one": the one item shown that was not just answered.
+  const others = shown.filter((id) => !answered.includes(id));
+  const id =
+    position === 0
+      ? others.length === 1 && others.length < shown.length
+        ? others[0]
+        : undefined
+      : shown[position < 0 ? shown.length + position : position - 1];
+  return { id, leftover, rest };
 }
 
 /**
- * The id a message picks from `shown`, or undefined. `titles(id)` gives an entry's titles (in every
- * language), so that a suggestion typed back picks it. A message that asks more than the pick ("when was
+ * The id a message picks from `shown`, or undefined; `answered` (what was answered last) tells which is
+ * "the other one". `titles(id)` gives an entry's titles (in every language), so that a suggestion typed
+ * back picks it. A message that asks more than the pick ("when was
  * the first forum?") picks nothing: besides the ordinal, at most two words (or four Chinese characters)
  * that are not filler.
  */
 export function listReference(
   text: string,
   shown: readonly string[],
+  answered: readonly string[],
   titles: (id: string) => readonly string[],
 ): string | undefined {
-  const found = pointed(text, shown, titles);
+  const found = pointed(text, shown, answered, titles);
   return found && found.leftover <= 2 ? found.id : undefined;
 }
 
@@ -105,7 +120,8 @@ export function listReference(
 export function pointedItem(
   text: string,
   shown: readonly string[],
+  answered: readonly string[],
 ): { id: string; question: string } | undefined {
-  const found = pointed(text, shown, () => []);
+  const found = pointed(text, shown, answered, () => []);
   return found?.id ? { id: found.id, question: found.rest } : undefined;
 }

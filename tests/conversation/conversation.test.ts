@@ -95,12 +95,37 @@ describe('listReference', () => {
     ['第一个', 'forum-date'],
     ['forum-venue', 'forum-venue'],
   ])('%s -> %s', (text, id) => {
-    expect(listReference(text, shown, titles)).toBe(id);
+    expect(listReference(text, shown, [], titles)).toBe(id);
   });
 
   it('picks nothing when nothing was shown, or when more is asked', () => {
-    expect(listReference('the second one', [], titles)).toBeUndefined();
-    expect(listReference('where did the second forum take place in 2024', shown, titles)).toBeUndefined();
+    expect(listReference('the second one', [], [], titles)).toBeUndefined();
+    expect(listReference('where did the second forum take place in 2024', shown, [], titles)).toBeUndefined();
+  });
+});
+
+describe('"the other one"', () => {
+  const two = ['agreement-manuscript-pact', 'agreement-far-eastern-capital'];
+  const titles = (id: string) => [id];
+  it.each(['and the other one?', 'а другое?', '另一个呢'])(
+    '%s picks the item of two not just answered',
+    (text) => {
+      expect(listReference(text, two, ['agreement-far-eastern-capital'], titles)).toBe(
+        'agreement-manuscript-pact',
+      );
+    },
+  );
+
+  it('picks nothing when it could be several, or when neither was answered', () => {
+    expect(
+      listReference('the other one', [...two, 'forum-date'], [two[0] as string], titles),
+    ).toBeUndefined();
+    expect(listReference('the other one', two, ['forum-date'], titles)).toBeUndefined();
+  });
+
+  it('is followed in a conversation: after one agreement, "and the other?" is the other agreement', () => {
+    const replies = play(['what agreements were signed?', 'tell me about the second one', 'and the other?']);
+    expect(replies[2]).toBe('agreement-manuscript-pact:en');
   });
 });
 
