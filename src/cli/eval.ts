@@ -127,7 +127,43 @@ export interface EvalReport {
   byStyle: Record<string, Record<string, Tally>>;
   /** Of the facts right answers must contain, how many their text contains. */
   facts: Tally;
+  /** What the engine decided, in and out of scope (all languages): how calibrated its decisions are. */
+  decisions: { inScope: Record<Outcome, number>; outOfScope: Record<Outcome, number> };
   misses: Miss[];
+}
+
+/** What a reply did with a case: answered it (rightly or not), offered suggestions, answered in part, refused. */
+export type Outcome =
+  | 'answerRight'
+  | 'answerWrong'
+  | 'suggestFirstRight'
+  | 'suggestOther'
+  | 'partial'
+  | 'refused';
+const OUTCOMES: readonly Outcome[] = [
+  'answerRight',
+  'answerWrong',
+  'suggestFirstRight',
+  'suggestOther',
+  'partial',
+  'refused',
+];
+const noOutcomes = () => Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
+
+/** The outcome of a case's reply; "right" ignores the reply language (the decision is what is measured). */
+function outcomeOf(c: EvalCase, result: EngineResult): Outcome {
+  switch (result.kind) {
+    case 'answer': {
+      const ids = answeredIds(result);
+      return c.expect?.includes(ids[0] ?? '') ? 'answerRight' : 'answerWrong';
+    }
+    case 'suggestions':
+      return c.expect?.includes(result.suggestions[0]?.id ?? '') ? 'suggestFirstRight' : 'suggestOther';
+    case 'partial':
+      return 'partial';
+    default:
+      return 'refused';
+  }
 }
 
 const bump = (t: Tally, ok: boolean) => {
@@ -144,10 +180,12 @@ export function evaluate(
   const byLang: EvalReport['byLang'] = {};
   const byStyle: EvalReport['byStyle'] = {};
   const facts: Tally = { total: 0, right: 0 };
+  const decisions = { inScope: noOutcomes(), outOfScope: noOutcomes() };
   const misses: Miss[] = [];
   for (const c of cases) {
     const result = engine.ask(c.text, c.lang ? { lang: c.lang } : {});
     const ok = judge(c, result);
+    decisions[c.expect === null ? 'outOfScope' : 'inScope'][outcomeOf(c, result)] += 1;
     byLang[c.reply] ??= { inScope: { total: 0, right: 0 }, outOfScope: { total: 0, right: 0 } };
     const lang = byLang[c.reply] as { inScope: Tally; outOfScope: Tally };
     bump(c.expect === null ? lang.outOfScope : lang.inScope, ok);
@@ -170,7 +208,7 @@ export function evaluate(
       });
     }
   }
-  return { cases: cases.length, byLang, byStyle, facts, misses };
+  return { cases: cases.length, byLang, byStyle, facts, decisions, misses };
 }
 
 /** The targets figures per language miss, as readable lines (empty when they meet them all). */
@@ -197,6 +235,15 @@ export const failures = (name: string, report: EvalReport): string[] =>
 const pct = (x: number | null) => (x === null ? '-' : `${(x * 100).toFixed(1)}%`);
 const cell = (t: Tally | undefined) => (t && t.total > 0 ? `${pct(rate(t))} (${t.total})` : '-').padStart(14);
 
+const OUTCOME_LABELS: Record<Outcome, string> = {
+  answerRight: 'answered right',
+  answerWrong: 'answered wrong',
+  suggestFirstRight: 'did-you-mean first right',
+  suggestOther: 'did-you-mean other',
+  partial: 'partial',
+  refused: 'refused',
+};
+
 /** The table `npm run eval` prints for one set: per language, then per style; misses unless sealed. */
 export function formatReport(name: string, report: EvalReport, { misses = true } = {}): string {
   const head = `${''.padEnd(16)}${LANGS.map((l) => l.padStart(14)).join('')}`;
@@ -212,6 +259,11 @@ export function formatReport(name: string, report: EvalReport, { misses = true }
       .sort()
       .map((style) => row(`  ${style}`, (l) => report.byStyle[style]?.[l])),
     `facts found in right answers: ${pct(rate(report.facts))} (${report.facts.total})`,
+    ...(['inScope', 'outOfScope'] as const).map(
+      (scope) =>
+        `decisions ${scope === 'inScope' ? 'in scope' : 'out of scope'}: ` +
+        OUTCOMES.map((o) => `${OUTCOME_LABELS[o]} ${report.decisions[scope][o]}`).join(', '),
+    ),
   ];
   if (misses && report.misses.length > 0) {
     out.push(`misses (${report.misses.length}):`);
