@@ -86,9 +86,27 @@ export function splitParts(text: string): string[] {
     .split(SENTENCE_END)
     .flatMap((sentence) => sentence.split(CLAUSE_JOIN))
     .flatMap((clause) => clause.split(HAN_JOIN))
+    .flatMap(splitHanClauses)
     .map((part) => part.trim())
     .filter((part) => /[\p{L}\p{N}]/u.test(part));
   return parts.length > 0 ? parts : [text.trim()];
+}
+
+// A Chinese comma: a clause ends there ("开幕是哪一天，会上谁讲了话").
+const HAN_COMMA = /(?<=\p{Script=Han})\s*[，,、]\s*(?=\p{Script=Han})/u;
+
+/**
+ * Chinese puts the question word at the end of a clause, so clauses that each ask are told apart at the
+ * comma between them; a clause that asks nothing stays with the one before it ("论坛在哪，我想去看看").
+ */
+function splitHanClauses(text: string): string[] {
+  const out: string[] = [];
+  for (const piece of text.split(HAN_COMMA)) {
+    const last = out.length - 1;
+    if (last >= 0 && !(asks(out[last] as string) && asks(piece))) out[last] = `${out[last]}，${piece}`;
+    else out.push(piece);
+  }
+  return out;
 }
 
 /** Reads a message: markup, a reply-language request, and its parts; `maxLength` characters at most. */

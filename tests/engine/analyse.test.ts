@@ -27,6 +27,11 @@ describe('splitParts', () => {
     expect(splitParts('主题是什么 还有中国大使叫什么')).toEqual(['主题是什么', '中国大使叫什么']);
   });
 
+  it('cuts Chinese clauses at a comma when each side asks', () => {
+    expect(splitParts('开幕是哪一天，会上谁讲了话')).toEqual(['开幕是哪一天', '会上谁讲了话']);
+    expect(splitParts('我想了解一下，论坛主题是什么')).toEqual(['我想了解一下，论坛主题是什么']);
+  });
+
   it('keeps together what is one question', () => {
     expect(splitParts('библиотеки России и Китая')).toEqual(['библиотеки России и Китая']);
     expect(splitParts('what happened on 14.08 in Moscow')).toEqual(['what happened on 14.08 in Moscow']);
