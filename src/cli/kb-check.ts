@@ -322,11 +322,11 @@ function shownPath(path: string): string {
 export function checkKnowledge(
   dir: string = DEFAULT_KNOWLEDGE_DIR,
   articlePath: string = DEFAULT_ARTICLE_PATH,
-  i18n: I18nInstance = createI18n(),
+  i18n?: I18nInstance,
 ): CheckReport {
   const kb = loadKnowledge(dir);
   const article = existsSync(articlePath) ? readFileSync(articlePath, 'utf8') : undefined;
-  const problems = lintKnowledge(kb, createEngine(kb), i18n, { article }).map((p) => {
+  const problems = lintKnowledge(kb, createEngine(kb), i18n ?? createI18n(kb.forum), { article }).map((p) => {
     const entry = p.path !== undefined ? p.entries[0] : undefined;
     const file = entry ? shownPath(join(dir, 'entries', `${entry}.json`)) : undefined;
     return file ? { ...p, file } : p;

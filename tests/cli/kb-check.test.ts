@@ -13,6 +13,8 @@ const kbCheck = (args: string[]) =>
   spawnSync(process.execPath, ['dist/bin/kb-check.js', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('kb:check (the built CLI)', () => {
+  const tempDir = tempDirs('kb-check-cli-');
+
   it('passes the shipped knowledge base (warnings allowed)', () => {
     const run = kbCheck([]);
     expect(run.stderr).toBe('');
@@ -52,6 +54,18 @@ describe('kb:check (the built CLI)', () => {
     const run = kbCheck([join(fixtures, 'no-such-dir')]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/no-such-dir\/entries: cannot read the entries folder/);
+  });
+
+  it("fails a forum.json without the venue's coordinates, naming the file and the field", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, 'clean'), dir, { recursive: true });
+    const file = join(dir, 'forum.json');
+    const forum = JSON.parse(readFileSync(file, 'utf8')) as { venue: Record<string, unknown> };
+    delete forum.venue.longitude;
+    writeFileSync(file, JSON.stringify(forum));
+    const run = kbCheck([dir]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/forum\.json: at venue\.longitude: Invalid input: expected number/);
   });
 
   it('prints one JSON object with --json', () => {
