@@ -27,8 +27,13 @@ export const DEFAULT_DEV_BOT_API_OPTIONS: Readonly<DevBotApiOptions> = Object.fr
 
 /** Something the bot did in the chat, as the user would see it. */
 export type BotAction =
-  | { kind: 'message'; chatId: string; html: string; keyboard: InlineKeyboardMarkup | undefined }
-  | { kind: 'edit'; chatId: string; html: string; keyboard: InlineKeyboardMarkup | undefined }
+  | {
+      kind: 'message' | 'edit';
+      chatId: string;
+      messageId: number;
+      html: string;
+      keyboard: InlineKeyboardMarkup | undefined;
+    }
   | { kind: 'venue'; chatId: string; title: string; address: string; latitude: number; longitude: number }
   | { kind: 'toast'; text: string };
 
@@ -46,8 +51,13 @@ export interface DevBotApi {
   readonly apiRoot: string;
   /** Sends a text message from the user to the bot, a command with its bot_command entity; returns its update id. */
   sendText(token: string, user: DevUser, text: string): Promise<number>;
-  /** Resolves once the bot has confirmed (handled to the end) the update, or after `timeoutMs`; true if handled. */
-  waitHandled(updateId: number, timeoutMs: number): Promise<boolean>;
+  /** Presses an inline button under one of the bot's messages (a callback query); returns its update id. */
+  press(token: string, user: DevUser, messageId: number, data: string): Promise<number>;
+  /**
+   * Resolves once the bot has confirmed (handled to the end) the update, or after `timeoutMs`, or when
+   * `signal` aborts; true if handled.
+   */
+  waitHandled(updateId: number, timeoutMs: number, signal?: AbortSignal): Promise<boolean>;
   /** Stops both servers. */
   stop(): Promise<void>;
 }
@@ -160,21 +170,35 @@ export async function createDevBotApi(
       if (upstream.status === 500 && UNSUPPORTED.test(text)) {
         return answer(res, 404, { ok: false, error_code: 404, description: 'Not Found' });
       }
-      if (upstream.ok) report(method, body);
+      if (upstream.ok) report(method, body, text);
       res.writeHead(upstream.status, { 'content-type': 'application/json' }).end(text);
       return;
     }
   };
 
-  const report = (method: string, body: Record<string, unknown>) => {
+  const report = (method: string, body: Record<string, unknown>, response: string) => {
     const chatId = String(body.chat_id);
     const html = String(body.text ?? '');
-    if (method === 'sendMessage')
-      onAction({ kind: 'message', chatId, html, keyboard: keyboardOf(body.reply_markup) });
-    else if (method === 'editMessageText')
-      onAction({ kind: 'edit', chatId, html, keyboard: keyboardOf(body.reply_markup) });
+    const keyboard = keyboardOf(body.reply_markup);
+    if (method === 'sendMessage') {
+      const sent = JSON.parse(response) as { result?: { message_id?: number } };
+      onAction({ kind: 'message', chatId, messageId: Number(sent.result?.message_id), html, keyboard });
+    } else if (method === 'editMessageText')
+      onAction({ kind: 'edit', chatId, messageId: Number(body.message_id), html, keyboard });
     else if (method === 'answerCallbackQuery' && typeof body.text === 'string' && body.text)
       onAction({ kind: 'toast', text: body.text });
+  };
+
+  /** Posts to the emulator's client API; returns the id of the update it made. */
+  const clientCall = async (route: string, payload: object): Promise<number> => {
+    const res = await fetch(`${emulator.config.apiURL}/${route}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
+    if (!res.ok) throw new Error(`the emulator refused the ${route} call (${res.status})`);
+    // The client API answers with no result; the update it stored last is this one.
+    return emulator.storage.userMessages.at(-1)?.updateId ?? 0;
   };
 
   const front: Server = createServer((req, res) => {
@@ -190,12 +214,7 @@ export async function createDevBotApi(
 
     async sendText(token, user, text) {
       const entities = commandEntities(text);
-      const from = {
-        id: user.id,
-        is_bot: false,
-        first_name: user.firstName,
-        ...(user.languageCode ? { language_code: user.languageCode } : {}),
-      };
+      const from = userOf(user);
       const message = {
         botToken: token,
         date: Math.floor(Date.now() / 1000),
@@ -205,21 +224,26 @@ export async function createDevBotApi(
         ...(entities.length > 0 ? { entities } : {}),
       };
       // The emulator's client API: /sendCommand insists on entities, /sendMessage takes plain text.
-      const route = entities.length > 0 ? 'sendCommand' : 'sendMessage';
-      const res = await fetch(`${emulator.config.apiURL}/${route}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(message),
-      });
-      if (!res.ok) throw new Error(`the emulator refused the message (${res.status})`);
-      const stored = emulator.storage.userMessages.at(-1);
-      return stored?.updateId ?? 0;
+      return clientCall(entities.length > 0 ? 'sendCommand' : 'sendMessage', message);
     },
 
-    async waitHandled(updateId, timeoutMs) {
+    async press(token, user, messageId, data) {
+      const from = userOf(user);
+      const chat = { id: user.id, type: 'private', first_name: user.firstName };
+      const date = Math.floor(Date.now() / 1000);
+      return clientCall('sendCallback', {
+        botToken: token,
+        date,
+        from,
+        message: { message_id: messageId, date, chat },
+        data,
+      });
+    },
+
+    async waitHandled(updateId, timeoutMs, signal) {
       const deadline = Date.now() + timeoutMs;
       while (confirmedBelow <= updateId) {
-        if (Date.now() >= deadline) return false;
+        if (Date.now() >= deadline || signal?.aborted) return false;
         await sleep(options.pollIntervalMs);
       }
       return true;
@@ -232,6 +256,13 @@ export async function createDevBotApi(
     },
   };
 }
+
+const userOf = (user: DevUser) => ({
+  id: user.id,
+  is_bot: false,
+  first_name: user.firstName,
+  ...(user.languageCode ? { language_code: user.languageCode } : {}),
+});
 
 /** A free TCP port (telegram-test-api cannot listen on port 0 and say which port it got). */
 async function freePort(host: string): Promise<number> {

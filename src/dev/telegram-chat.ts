@@ -37,6 +37,8 @@ export interface DevChatIO {
 }
 
 const INDENT = '     ';
+/** A line that presses a button: its label in square brackets, as the chat shows it. */
+const BUTTON = /^\[(.+)\]$/;
 
 /** A bot action as lines for the terminal: "bot: " and the text, then its buttons, one row a line. */
 export function formatAction(action: BotAction): string {
@@ -84,7 +86,8 @@ const usage = (apiRoot: string) =>
     `The forum bot is running against a local Telegram Bot API emulator at ${apiRoot}`,
     '(no network, no token: nothing leaves this machine). You are a Telegram user in a private chat with it.',
     'Type a message and press Enter: "/start", "/help", "/lang ru", "/topics" or any question,',
-    'e.g. "when was the forum?". Replies show the text, then the buttons under it as [labels].',
+    'e.g. "when was the forum?". Replies show the text, then the buttons under it as [labels]:',
+    'type a label in its brackets, e.g. "[Speakers]", to press that button.',
     'Ctrl-D or /quit stops the bot and the emulator.',
     '',
   ].join('\n');
@@ -101,9 +104,19 @@ export async function runDevTelegram(
   const options = { ...DEFAULT_DEV_CHAT_OPTIONS, ...overrides };
   const { input, output, errors } = io;
   const print = (text: string) => output.write(`${text}\n`);
+  /** The buttons shown so far, by label: typing "[label]" presses the latest one with that label. */
+  const buttons = new Map<string, { messageId: number; data: string }>();
   const api = await createDevBotApi((action) => {
     // Only this user's chat (and toasts, which answer this user's presses) is shown.
-    if (!('chatId' in action) || action.chatId === String(options.user.id)) print(formatAction(action));
+    if ('chatId' in action && action.chatId !== String(options.user.id)) return;
+    print(formatAction(action));
+    if (action.kind === 'message' || action.kind === 'edit') {
+      for (const button of action.keyboard?.inline_keyboard.flat() ?? []) {
+        if ('callback_data' in button) {
+          buttons.set(button.text, { messageId: action.messageId, data: button.callback_data });
+        }
+      }
+    }
   });
   const dataDir = mkdtempSync(join(tmpdir(), 'forum-bot-dev-'));
   const stop = new AbortController();
@@ -150,13 +163,24 @@ export async function runDevTelegram(
       }
       // Piped input is not echoed by a terminal: show it, so the transcript reads as a chat.
       if (!input.isTTY) print(`you> ${text}`);
-      const updateId = await api.sendText(DEV_TOKEN, options.user, text);
-      if (!(await api.waitHandled(updateId, options.replyTimeoutMs)) && !stop.signal.aborted) {
+      const label = BUTTON.exec(text)?.[1];
+      const button = label === undefined ? undefined : buttons.get(label);
+      if (label !== undefined && !button) {
+        print(`(no button [${label}] in the chat so far)\n`);
+        prompt();
+        continue;
+      }
+      const updateId = button
+        ? await api.press(DEV_TOKEN, options.user, button.messageId, button.data)
+        : await api.sendText(DEV_TOKEN, options.user, text);
+      if (!(await api.waitHandled(updateId, options.replyTimeoutMs, stop.signal)) && !stop.signal.aborted) {
         print(`(no answer within ${options.replyTimeoutMs / 1000} s; the bot may still be busy)`);
       }
       print('');
       prompt();
     }
+    // Ctrl-D leaves the cursor after the prompt.
+    if (input.isTTY) print('');
     lines.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -60,7 +60,7 @@ describe('npm run dev:telegram', () => {
     expect(run.stderr).toBe('');
   }, 90_000);
 
-  it('/quit stops the bot and the emulator while the input is still open, and shows the venue pin', async () => {
+  it('shows the venue pin, presses a button typed as [label], and /quit stops while the input is still open', async () => {
     const { run, exited } = start();
     children.push(run.child);
     run.child.stdin.write('where was the forum held?\n');
@@ -68,6 +68,10 @@ describe('npm run dev:telegram', () => {
     await expect
       .poll(() => run.stdout, POLL)
       .toMatch(/📍 Pashkov House of the Russian State Library, Vozdvizhenka/);
+    // A button is pressed by typing its label in brackets: the source quote comes back.
+    run.child.stdin.write(`[${tr('en', 'bot.sourceButton')}]\n`);
+    await expect.poll(() => run.stdout, POLL).toContain(engine.entry('forum-venue')?.source[0] ?? '');
+    expect(run.stdout).toContain(tr('en', 'ask.source'));
     run.child.stdin.write('/quit\n');
     expect(await exited).toBe(0);
     expect(run.stdout).toContain('Stopped the bot and the emulator.');
