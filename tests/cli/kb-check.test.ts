@@ -177,4 +177,19 @@ describe('kb:check lint rules', () => {
     expect(without.article).toBeNull();
     expect(without.problems.filter((p) => p.check === 'source')).toEqual([]);
   });
+
+  it("a headline in forum.json that is not the article's first line is an error naming forum.json", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, 'clean'), dir, { recursive: true });
+    expect(checkKnowledge(dir).problems).toEqual([]);
+    const file = join(dir, 'forum.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), article: 'Forum opens' }),
+    );
+    const [problem] = checkKnowledge(dir).problems;
+    expect(problem).toMatchObject({ check: 'source', severity: 'error', path: 'article' });
+    expect(problem?.file).toMatch(/forum\.json$/);
+    expect(problem?.message).toContain('"Forum opens" is not the article\'s headline');
+  });
 });
