@@ -121,6 +121,8 @@ export async function runDevTelegram(
   const dataDir = mkdtempSync(join(tmpdir(), 'forum-bot-dev-'));
   const stop = new AbortController();
   let exitCode = 0;
+  let bot: Promise<void> | undefined;
+  const onSignal = () => stop.abort();
   try {
     const config = createConfig({
       BOT_TOKEN: DEV_TOKEN,
@@ -130,12 +132,11 @@ export async function runDevTelegram(
       DEFAULT_LANG: options.defaultLang,
     });
     const logger = createLogger({ level: 'warn', secrets: [DEV_TOKEN], destination: logDestination(errors) });
-    const bot = runBot(config, { logger, signals: [], signal: stop.signal }).catch((error: unknown) => {
+    bot = runBot(config, { logger, signals: [], signal: stop.signal }).catch((error: unknown) => {
       errors.write(`The bot stopped: ${error instanceof Error ? error.message : String(error)}\n`);
       exitCode = 1;
       stop.abort();
     });
-    const onSignal = () => stop.abort();
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
     print(usage(api.apiRoot));
@@ -182,12 +183,12 @@ export async function runDevTelegram(
     // Ctrl-D leaves the cursor after the prompt.
     if (input.isTTY) print('');
     lines.close();
+  } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    // The bot stops first: its last getUpdates tells the emulator what it handled.
     stop.abort();
     await bot;
-  } finally {
-    stop.abort();
     await api.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
