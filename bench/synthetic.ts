@@ -175,5 +175,5 @@ export function growKnowledge(kb: KnowledgeBase, factor: number, seed: number = 
   if (factor <= 1) return kb;
   const extra = syntheticEntries(Math.round(kb.entries.length * (factor - 1)), seed);
   const entries = [...kb.entries, ...extra];
-  return { entries, byId: new Map(entries.map((e) => [e.id, e])), topics: kb.topics, lexicon: kb.lexicon };
+  return { ...kb, entries, byId: new Map(entries.map((e) => [e.id, e])) };
 }

@@ -1,18 +1,28 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import i18next, { type i18n as I18nInstance, type TFunction } from 'i18next';
-import { LANGS, type Lang } from './knowledge/schema.js';
+import { forumVariables } from './knowledge/forum.js';
+import { loadForum } from './knowledge/load.js';
+import { type Forum, LANGS, type Lang, langSchema } from './knowledge/schema.js';
 
 /** The shipped UI strings folder (locales/ at the repository root). */
 export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../locales', import.meta.url));
 
-/** Loads locales/<lang>/translation.json for every language into one i18next instance. */
-export function createI18n(dir: string = DEFAULT_LOCALES_DIR): I18nInstance {
+/**
+ * Loads locales/<lang>/translation.json for every language into one i18next instance. Strings that name
+ * the forum's date, place or source interpolate {{date}}, {{city}}, {{venue}}, {{address}} and {{article}}
+ * from the knowledge base's forum facts (default: the shipped knowledge/forum.json), so facts are never
+ * written in locales/.
+ */
+export function createI18n(forum: Forum = loadForum(), dir: string = DEFAULT_LOCALES_DIR): I18nInstance {
   const resources = Object.fromEntries(
     LANGS.map((lang) => [
       lang,
       { translation: JSON.parse(readFileSync(`${dir}/${lang}/translation.json`, 'utf8')) as object },
     ]),
+  );
+  const facts = new Map<Lang, Record<string, string>>(
+    LANGS.map((lang) => [lang, forumVariables(forum, lang)]),
   );
   const instance = i18next.createInstance();
   void instance.init({
@@ -22,6 +32,13 @@ export function createI18n(dir: string = DEFAULT_LOCALES_DIR): I18nInstance {
     supportedLngs: [...LANGS],
     initAsync: false,
     interpolation: { escapeValue: false },
+    // i18next's default variables are the same in every language, and the venue's name is not: a variable
+    // the caller did not pass is looked up among the forum facts of the language being translated into.
+    missingInterpolationHandler: (_text, match, options) => {
+      const lang = langSchema.safeParse(options?.lng ?? instance.resolvedLanguage).data ?? 'en';
+      const name = String(match[1] ?? '').trim();
+      return facts.get(lang)?.[name] ?? match[0];
+    },
     returnNull: false,
   });
   return instance;

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_LOCALES_DIR } from '../src/i18n.js';
+import { forumVariables } from '../src/knowledge/forum.js';
+import { loadForum } from '../src/knowledge/load.js';
 import { LANGS } from '../src/knowledge/schema.js';
 
 /** Every leaf key of a nested translation object, with its value. */
@@ -34,4 +36,14 @@ describe('locales', () => {
     const vars = (s: unknown) => [...String(s).matchAll(/{{\s*(\w+)\s*}}/g)].map((m) => m[1]).sort();
     for (const [key, value] of en) expect(vars(other.get(key)), key).toEqual(vars(value));
   });
+
+  it.each(LANGS)(
+    '%s writes no forum fact itself: the date, city, venue and headline come from forum.json',
+    (lang) => {
+      const facts = Object.values(forumVariables(loadForum(), lang));
+      for (const [key, value] of load(lang)) {
+        for (const fact of facts) expect(String(value), key).not.toContain(fact);
+      }
+    },
+  );
 });

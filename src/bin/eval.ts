@@ -67,7 +67,7 @@ if (values.ablate) {
   }
 } else {
   const engine = createEngine(kb);
-  const i18n = createI18n();
+  const i18n = createI18n(kb.forum);
   const replyText = (result: Parameters<typeof buildReply>[0]) =>
     renderText(buildReply(result, engine, translator(i18n, result.lang)));
   const reports = Object.fromEntries(

@@ -5,11 +5,8 @@ import type { Translate } from '../i18n.js';
 import type { Logger } from '../logger.js';
 import { type Choice, type ReplyView, topicChoices } from '../render/reply.js';
 import { packCallback, unpackCallback } from './callback-data.js';
-import type { BotContext } from './context.js';
+import type { BotContext, BotDeps } from './context.js';
 import { escapeHtml, splitHtml, tag } from './html.js';
-
-/** Where the forum took place: the Pashkov House of the Russian State Library, Moscow (for the map pin). */
-export const VENUE_LOCATION = { latitude: 55.7495, longitude: 37.6094 } as const;
 
 /** At most this many follow-up buttons (runners-up and related entries) under an answer. */
 export const MAX_FOLLOW_UPS = 5;
@@ -129,21 +126,20 @@ export async function optional(
 
 /**
  * Sends a reply view: the text (after an optional note in italics, e.g. that a long question was cut), its
- * buttons, and for venue entries a map pin of the Pashkov House.
+ * buttons, and for venue entries a map pin of the venue (knowledge/forum.json).
  */
 export async function sendView(
   ctx: BotContext,
   view: ReplyView,
-  engine: Engine,
-  logger: Logger,
+  { engine, logger, knowledge }: Pick<BotDeps, 'engine' | 'logger' | 'knowledge'>,
   note?: string,
 ): Promise<void> {
   const html = note ? `${tag('i', escapeHtml(note))}\n\n${viewHtml(view)}` : viewHtml(view);
   await replyHtml(ctx, html, viewKeyboard(view, engine, ctx.t));
   if (view.entry?.venue) {
-    const { latitude, longitude } = VENUE_LOCATION;
+    const { latitude, longitude, name, address } = knowledge.forum.venue;
     await optional(logger, ctx, 'sendVenue', () =>
-      ctx.replyWithVenue(latitude, longitude, ctx.t('venue.title'), ctx.t('venue.address')),
+      ctx.replyWithVenue(latitude, longitude, name[view.lang], address[view.lang]),
     );
   }
 }

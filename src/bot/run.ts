@@ -85,7 +85,7 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
   const startedAt = Date.now();
   const knowledge = loadKnowledge();
   const engine = createEngine(knowledge);
-  const i18n = createI18n();
+  const i18n = createI18n(knowledge.forum);
   // One database connection (or one Redis client) for the preferences, the curators' feedback, the update
   // journal and the webhook claims.
   const store = await openStore(config, logger);

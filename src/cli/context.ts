@@ -14,7 +14,7 @@ export interface AppContext {
 /** Loads the shipped knowledge base and locales and builds the engine. */
 export function createAppContext(knowledgeDir?: string): AppContext {
   const kb = loadKnowledge(knowledgeDir);
-  return { engine: createEngine(kb), i18n: createI18n(), factCount: countFacts(kb.entries) };
+  return { engine: createEngine(kb), i18n: createI18n(kb.forum), factCount: countFacts(kb.entries) };
 }
 
 /** Where a CLI writes; the process's streams by default, a buffer in tests. */

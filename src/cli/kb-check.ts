@@ -41,6 +41,8 @@ export interface Problem {
   entries: string[];
   /** The JSON path inside the entry's file, e.g. "i18n.en.questions[2]". */
   path?: string;
+  /** The knowledge file at fault when it is not an entry's (e.g. "forum.json"), relative to the folder. */
+  knowledgeFile?: string;
   /** The language side concerned, if one. */
   lang?: Lang;
   message: string;
@@ -230,6 +232,20 @@ function sharedKeywords(kb: KnowledgeBase, max: number, out: Problem[]): void {
   }
 }
 
+/** The headline forum.json gives (/about quotes it) must be the article's own, its first line. */
+function headline(forum: KnowledgeBase['forum'], article: string | undefined, out: Problem[]): void {
+  const first = article?.split('\n')[0]?.trim();
+  if (first === undefined || forum.article === first) return;
+  out.push({
+    check: 'source',
+    severity: 'error',
+    entries: [],
+    knowledgeFile: 'forum.json',
+    path: 'article',
+    message: `${quote(forum.article)} is not the article's headline (its first line): ${quote(first)}`,
+  });
+}
+
 function sources(entry: Entry, article: string | undefined, out: Problem[]): void {
   if (entry.kind !== 'chitchat' && entry.source.length === 0) {
     out.push({
@@ -269,6 +285,7 @@ export function lintKnowledge(
     sources(entry, article, out);
   }
   sharedKeywords(kb, maxKeywordEntries, out);
+  headline(kb.forum, article, out);
   const order = Object.keys(CHECKS);
   return out.sort((a, b) => order.indexOf(a.check) - order.indexOf(b.check));
 }
@@ -322,13 +339,17 @@ function shownPath(path: string): string {
 export function checkKnowledge(
   dir: string = DEFAULT_KNOWLEDGE_DIR,
   articlePath: string = DEFAULT_ARTICLE_PATH,
-  i18n: I18nInstance = createI18n(),
+  i18n?: I18nInstance,
 ): CheckReport {
   const kb = loadKnowledge(dir);
   const article = existsSync(articlePath) ? readFileSync(articlePath, 'utf8') : undefined;
-  const problems = lintKnowledge(kb, createEngine(kb), i18n, { article }).map((p) => {
+  const problems = lintKnowledge(kb, createEngine(kb), i18n ?? createI18n(kb.forum), { article }).map((p) => {
     const entry = p.path !== undefined ? p.entries[0] : undefined;
-    const file = entry ? shownPath(join(dir, 'entries', `${entry}.json`)) : undefined;
+    const file = p.knowledgeFile
+      ? shownPath(join(dir, p.knowledgeFile))
+      : entry
+        ? shownPath(join(dir, 'entries', `${entry}.json`))
+        : undefined;
     return file ? { ...p, file } : p;
   });
   const errors = problems.filter((p) => p.severity === 'error').length;

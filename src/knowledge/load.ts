@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import {
   type Entry,
   entrySchema,
+  type Forum,
+  forumSchema,
   LEXICON_ROLES,
   type Lexicon,
   lexiconSchema,
@@ -28,6 +30,8 @@ export interface KnowledgeBase {
   byId: ReadonlyMap<string, Entry>;
   topics: Topic[];
   lexicon: Lexicon;
+  /** When and where the forum took place (knowledge/forum.json). */
+  forum: Forum;
 }
 
 /** A knowledge file that cannot be used; the message names the file, the JSON path and what was expected. */
@@ -60,7 +64,15 @@ function parseFile<T extends z.ZodType>(file: string, schema: T): z.output<T> {
   return parsed.data;
 }
 
-/** Loads and validates knowledge/ (entries/*.json, topics.json, lexicon.json); throws KnowledgeError. */
+/** Loads and validates <dir>/forum.json (the forum's date and venue); throws KnowledgeError. */
+export function loadForum(dir: string = DEFAULT_KNOWLEDGE_DIR): Forum {
+  return parseFile(join(resolve(dir), 'forum.json'), forumSchema);
+}
+
+/**
+ * Loads and validates knowledge/ (entries/*.json, topics.json, lexicon.json, forum.json); throws
+ * KnowledgeError.
+ */
 export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBase {
   const root = resolve(dir);
   const entriesDir = join(root, 'entries');
@@ -92,6 +104,7 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBas
   const topicsFile = join(root, 'topics.json');
   const topics = parseFile(topicsFile, topicsSchema);
   const lexicon = parseFile(join(root, 'lexicon.json'), lexiconSchema);
+  const forum = loadForum(root);
   const topicIds = new Set(topics.map((t) => t.id));
   const heads = new Set(lexicon.synonyms.map((group) => group[0]));
   for (const field of Object.keys(LEXICON_ROLES) as (keyof typeof LEXICON_ROLES)[]) {
@@ -124,5 +137,5 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBas
     }
   });
 
-  return { entries: [...byId.values()], byId, topics, lexicon };
+  return { entries: [...byId.values()], byId, topics, lexicon, forum };
 }

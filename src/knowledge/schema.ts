@@ -109,3 +109,28 @@ export const LEXICON_ROLES = {
   followUpWords: 'followUp',
 } as const;
 export type LexiconRole = (typeof LEXICON_ROLES)[keyof typeof LEXICON_ROLES];
+
+const perLang = z.strictObject({ zh: nonEmpty, ru: nonEmpty, en: nonEmpty });
+
+/**
+ * knowledge/forum.json: when and where the forum took place, and the article's headline. The UI
+ * strings ({{date}}, {{city}}, {{venue}}, {{address}}, {{article}}) and the map pin take these from here, so a curator corrects them in one place.
+ */
+export const forumSchema = z.strictObject({
+  /** The headline of the news article every answer comes from (knowledge/source/article.txt), as /about quotes it. */
+  article: nonEmpty,
+  /** The day the forum took place; each language writes it its own way ("14 August 2025", "2025年8月14日"). */
+  date: z.iso.date('must be a date written YYYY-MM-DD, like "2025-08-14"'),
+  /** The city, as a sentence names it in each language. */
+  city: perLang,
+  venue: z.strictObject({
+    /** The building, as a sentence names it in each language (also the map pin's title). */
+    name: perLang,
+    /** The street address shown under the map pin, in each language. */
+    address: perLang,
+    /** Where the map pin goes (WGS 84 degrees). */
+    latitude: z.number().min(-90, 'must be between -90 and 90').max(90, 'must be between -90 and 90'),
+    longitude: z.number().min(-180, 'must be between -180 and 180').max(180, 'must be between -180 and 180'),
+  }),
+});
+export type Forum = z.infer<typeof forumSchema>;

@@ -22,6 +22,7 @@ function tinyKnowledge(): { kb: KnowledgeBase; tinyCases: typeof cases } {
     byId: new Map(entries.map((e) => [e.id, e])),
     topics: [],
     lexicon: shipped.lexicon,
+    forum: shipped.forum,
   };
   const inScope = cases.filter((c) => c.expect?.every((id) => ids.has(id))).slice(0, 12);
   const outOfScope = cases.filter((c) => c.expect === null).slice(0, 6);

@@ -13,6 +13,8 @@ const kbCheck = (args: string[]) =>
   spawnSync(process.execPath, ['dist/bin/kb-check.js', ...args], { cwd: root, encoding: 'utf8' });
 
 describe('kb:check (the built CLI)', () => {
+  const tempDir = tempDirs('kb-check-cli-');
+
   it('passes the shipped knowledge base (warnings allowed)', () => {
     const run = kbCheck([]);
     expect(run.stderr).toBe('');
@@ -52,6 +54,18 @@ describe('kb:check (the built CLI)', () => {
     const run = kbCheck([join(fixtures, 'no-such-dir')]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/no-such-dir\/entries: cannot read the entries folder/);
+  });
+
+  it("fails a forum.json without the venue's coordinates, naming the file and the field", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, 'clean'), dir, { recursive: true });
+    const file = join(dir, 'forum.json');
+    const forum = JSON.parse(readFileSync(file, 'utf8')) as { venue: Record<string, unknown> };
+    delete forum.venue.longitude;
+    writeFileSync(file, JSON.stringify(forum));
+    const run = kbCheck([dir]);
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/forum\.json: at venue\.longitude: Invalid input: expected number/);
   });
 
   it('prints one JSON object with --json', () => {
@@ -162,5 +176,20 @@ describe('kb:check lint rules', () => {
     const without = checkKnowledge(dir, join(dir, 'no-article.txt'));
     expect(without.article).toBeNull();
     expect(without.problems.filter((p) => p.check === 'source')).toEqual([]);
+  });
+
+  it("a headline in forum.json that is not the article's first line is an error naming forum.json", () => {
+    const dir = tempDir();
+    cpSync(join(fixtures, 'clean'), dir, { recursive: true });
+    expect(checkKnowledge(dir).problems).toEqual([]);
+    const file = join(dir, 'forum.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), article: 'Forum opens' }),
+    );
+    const [problem] = checkKnowledge(dir).problems;
+    expect(problem).toMatchObject({ check: 'source', severity: 'error', path: 'article' });
+    expect(problem?.file).toMatch(/forum\.json$/);
+    expect(problem?.message).toContain('"Forum opens" is not the article\'s headline');
   });
 });

@@ -36,6 +36,10 @@ describe('the shipped knowledge base', () => {
     expect(missing).toEqual([]);
   });
 
+  it('names the article by its headline, the first line of the article', () => {
+    expect(kb.forum.article).toBe(article.split('\n')[0]?.trim());
+  });
+
   it('has overview entries for the agreements and the speakers that name all of them', () => {
     const agreements = kb.byId.get('agreements-overview');
     expect(agreements?.i18n.en.answer).toMatch(/Manuscript Reproduction Pact/);
@@ -115,6 +119,26 @@ describe('a bad knowledge file', () => {
     expect(messageOf(dir)).toMatch(
       /lexicon\.json: at unanswerable\[0\]: "no such group" is not the first member of a synonym group$/,
     );
+  });
+
+  it('names forum.json and its field when the forum date is not a calendar date', () => {
+    const dir = withMutation('forum.json', (f) => ({ ...f, date: '14 August 2025' }));
+    expect(messageOf(dir)).toMatch(
+      /forum\.json: at date: must be a date written YYYY-MM-DD, like "2025-08-14"$/,
+    );
+  });
+
+  it('rejects a venue without its Russian name, and a map pin off the globe', () => {
+    const unnamed = withMutation('forum.json', (f) => {
+      delete (f as { venue: { name: Record<string, string> } }).venue.name.ru;
+      return f;
+    });
+    expect(messageOf(unnamed)).toMatch(/forum\.json: at venue\.name\.ru: Invalid input/);
+    const off = withMutation('forum.json', (f) => ({
+      ...f,
+      venue: { ...(f.venue as object), latitude: 95 },
+    }));
+    expect(messageOf(off)).toMatch(/forum\.json: at venue\.latitude: must be between -90 and 90$/);
   });
 
   it('reports broken JSON', () => {

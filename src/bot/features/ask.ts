@@ -139,7 +139,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     // The engine reads only the start of a very long message; the reply says so in its first line.
     const note =
       question.length > maxQueryLength ? ctx.t('ask.truncated', { max: maxQueryLength }) : undefined;
-    await sendView(ctx, buildReply(result, engine, ctx.t), engine, logger, note);
+    await sendView(ctx, buildReply(result, engine, ctx.t), deps, note);
     deps.metrics?.countAnswer(result.kind, result.lang);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
     await recordResult(deps, ctx, question, result);

@@ -7,7 +7,7 @@ import { rememberEntry } from './ask.js';
 
 /** Buttons under answers: follow-ups, "did you mean", topics (all answer an entry) and "source". */
 export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
-  const { engine, logger } = deps;
+  const { engine } = deps;
   const composer = new Composer<BotContext>();
 
   // The language of the message the button was under, unless the user has explicitly chosen one.
@@ -17,7 +17,7 @@ export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
       if (!entry) return ctx.answerCbQuery(ctx.t('bot.staleButton'));
       ctx.useLang(ctx.storedLang ?? action.lang);
       await ctx.answerCbQuery();
-      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), engine, logger);
+      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), deps);
       await rememberEntry(deps, ctx, entry.id);
     }),
   );

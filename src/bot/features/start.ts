@@ -9,7 +9,8 @@ import { replyText, sendView, topicsKeyboard } from '../reply.js';
 const LANG_PAYLOAD = /^lang[_-]([a-z]{2})$/i;
 
 /** /start: a welcome with topic buttons; deep-link payloads open a topic or an entry, or set the language. */
-export function startFeature({ engine, store, logger }: BotDeps): Composer<BotContext> {
+export function startFeature(deps: BotDeps): Composer<BotContext> {
+  const { engine, store } = deps;
   const composer = new Composer<BotContext>();
   composer.start(async (ctx) => {
     const payload = ctx.payload.trim();
@@ -19,7 +20,7 @@ export function startFeature({ engine, store, logger }: BotDeps): Composer<BotCo
     } else if (payload) {
       const topic = engine.topics.find((t) => t.id === payload);
       const entry = engine.entry(topic ? topic.entry : payload);
-      if (entry) return sendView(ctx, entryReply(entry, ctx.lang, ctx.t), engine, logger);
+      if (entry) return sendView(ctx, entryReply(entry, ctx.lang, ctx.t), deps);
     }
     await replyText(ctx, ctx.t('start.welcome'), topicsKeyboard(engine, ctx.lang));
   });

@@ -9,7 +9,7 @@ export const TOPIC_COMMANDS = { agreements: 'agreements', speakers: 'speakers' }
 
 /** /topics (topic buttons) and the topic commands /agreements and /speakers. */
 export function topicsFeature(deps: BotDeps): Composer<BotContext> {
-  const { engine, logger } = deps;
+  const { engine } = deps;
   const composer = new Composer<BotContext>();
   composer.command('topics', async (ctx) => {
     await replyText(ctx, ctx.t('topics.title'), topicsKeyboard(engine, ctx.lang));
@@ -23,7 +23,7 @@ export function topicsFeature(deps: BotDeps): Composer<BotContext> {
       const entry = topic && engine.entry(topic.entry);
       // A knowledge base without this topic still gets a helpful reply rather than silence.
       if (!entry) return replyText(ctx, ctx.t('topics.title'), topicsKeyboard(engine, ctx.lang));
-      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), engine, logger);
+      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), deps);
       await rememberEntry(deps, ctx, entry.id);
     });
   }
