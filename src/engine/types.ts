@@ -74,4 +74,16 @@ export interface Engine {
   entry(id: string): Entry | undefined;
   /** Topics in menu order. */
   readonly topics: readonly Topic[];
+  /** What the engine was built over, so a reload can say which knowledge base now answers. */
+  readonly knowledge: KnowledgeInfo;
+}
+
+/** The identity and size of the knowledge an engine was built over. */
+export interface KnowledgeInfo {
+  /** A short hash of the entries, topics and lexicon: equal knowledge, equal version. */
+  version: string;
+  /** How many entries (small talk included). */
+  entries: number;
+  /** How many facts (entries outside small talk), as /about says. */
+  facts: number;
 }

@@ -9,9 +9,10 @@ import { replyText, sendView, topicsKeyboard } from '../reply.js';
 const LANG_PAYLOAD = /^lang[_-]([a-z]{2})$/i;
 
 /** /start: a welcome with topic buttons; deep-link payloads open a topic or an entry, or set the language. */
-export function startFeature({ engine, store, logger }: BotDeps): Composer<BotContext> {
+export function startFeature({ live, store, logger }: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.start(async (ctx) => {
+    const engine = live.current();
     const payload = ctx.payload.trim();
     const lang = parseLang(LANG_PAYLOAD.exec(payload)?.[1]);
     if (lang) {
