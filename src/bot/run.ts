@@ -142,6 +142,8 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
     }
     const base = {
       username: bot.botInfo.username,
+      // The process to send SIGHUP to (under `npm start`, npm's own pid is not it).
+      pid: process.pid,
       entries: live.current().knowledge.entries,
       knowledgeVersion: live.current().knowledge.version,
       store: config.storeUrl ? 'redis' : 'sqlite',

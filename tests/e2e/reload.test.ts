@@ -86,6 +86,7 @@ describe('the bot process reloading its knowledge base (polling, SQLite)', () =>
 
       const [reloaded] = await waitForLogs(bot, 'knowledge base reloaded', 1);
       expect(reloaded).toMatchObject({ reason: 'SIGHUP', entries: 23, version: expect.any(String) });
+      expect((await bot.waitForLog('bot started')).pid).toBe(bot.child.pid);
       for (const user of users)
         expect((await user.expectMessage(15_000)).text).toContain(answerOf('forum-date'));
       for (const user of users) await user.expectSilence(0);
