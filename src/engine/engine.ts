@@ -118,10 +118,16 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     }
   }
 
+  // Hashed when first asked for (the bot at start and on reload), not by every CLI start-up.
+  let knowledge: KnowledgeInfo | undefined;
+
   return {
     detect,
     topics: kb.topics,
-    knowledge: describeKnowledge(kb),
+    get knowledge() {
+      knowledge ??= describeKnowledge(kb);
+      return knowledge;
+    },
     entry: (id) => kb.byId.get(id),
 
     ask(text, askOptions = {}): EngineResult {
