@@ -8,7 +8,7 @@ import {
   overwriteEntry,
 } from '../support/knowledge-copy.js';
 import { tempDirs } from '../support/temp-dirs.js';
-import { createHarness, realEngine, textMessage, tr } from './helpers.js';
+import { BOT_INFO, createHarness, inlineQuery, realEngine, textMessage, tr } from './helpers.js';
 
 const ADMIN = { id: 4242, language_code: 'en' };
 const OTHER = { id: 5151, language_code: 'en' };
@@ -39,6 +39,27 @@ describe('/reload', () => {
     h.clear();
     await h.handle(textMessage(NEW_QUESTION, OTHER));
     expect(h.seen()[0]?.text).toContain(answer(NEW_QUESTION_ENTRY));
+  });
+
+  it('answers the new question in groups and inline mode too once reloaded', async () => {
+    const { dir, h } = await reloadableBot();
+    const group = { id: -100777, type: 'supergroup' as const };
+    const inlineIds = () =>
+      ((h.callsOf('answerInlineQuery').at(-1)?.payload.results ?? []) as Array<{ id: string }>).map(
+        (r) => r.id,
+      );
+    await h.handle(textMessage(`@${BOT_INFO.username} ${NEW_QUESTION}`, OTHER, group));
+    await h.handle(inlineQuery(NEW_QUESTION, OTHER));
+    expect(h.seen()[0]?.text).not.toContain(answer(NEW_QUESTION_ENTRY));
+    expect(inlineIds()).not.toContain(`en:${NEW_QUESTION_ENTRY}`);
+
+    addQuestion(dir, NEW_QUESTION_ENTRY, 'en', NEW_QUESTION);
+    await h.handle(textMessage('/reload', ADMIN));
+    h.clear();
+    await h.handle(textMessage(`@${BOT_INFO.username} ${NEW_QUESTION}`, OTHER, group));
+    await h.handle(inlineQuery(NEW_QUESTION, OTHER));
+    expect(h.seen()[0]?.text).toContain(answer(NEW_QUESTION_ENTRY));
+    expect(inlineIds()[0]).toBe(`en:${NEW_QUESTION_ENTRY}`);
   });
 
   it('answers every update that arrives while reloading, each from one knowledge base', async () => {
