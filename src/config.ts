@@ -14,6 +14,11 @@ export const DEFAULT_HOST = '0.0.0.0';
 export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
 /** Address the METRICS_PORT server binds to when HOST is not set: metrics stay on the machine. */
 export const DEFAULT_METRICS_HOST = '127.0.0.1';
+/**
+ * With STORE_URL, how often (seconds) each instance checks the knowledge base version others published;
+ * a reload on one instance reaches the rest within this time.
+ */
+export const DEFAULT_KB_RELOAD_CHECK_SECONDS = 5;
 /** Log level when LOG_LEVEL is not set. */
 export const DEFAULT_LOG_LEVEL = 'info';
 
@@ -52,6 +57,10 @@ export interface Config {
    */
   storeUrl: string | undefined;
   mode: BotMode;
+  /** Folder of the knowledge base (KNOWLEDGE_DIR); undefined: the shipped knowledge/. */
+  knowledgeDir: string | undefined;
+  /** With storeUrl, seconds between checks of the knowledge version the other instances published. */
+  kbReloadCheckSeconds: number;
   /** Where the separate Prometheus /metrics server listens (METRICS_PORT); undefined: none. */
   metrics?: { port: number; host: string } | undefined;
 }
@@ -150,6 +159,13 @@ const common = {
   ADMIN_IDS: adminIds.default([]),
   STORE_URL: storeUrl.optional(),
   METRICS_PORT: port.optional(),
+  KNOWLEDGE_DIR: z.string().trim().min(1).optional(),
+  KB_RELOAD_CHECK_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .int('must be a whole number of seconds')
+    .min(1, 'must be between 1 and 3600 seconds')
+    .max(3600, 'must be between 1 and 3600 seconds')
+    .default(DEFAULT_KB_RELOAD_CHECK_SECONDS),
 };
 
 const WEBHOOK_ONLY = 'is required when BOT_MODE=webhook';
@@ -201,9 +217,10 @@ const envSchema = z.discriminatedUnion('BOT_MODE', [pollingSchema, webhookSchema
   error: 'must be "polling" or "webhook"',
 });
 
-/** The terminal chat's configuration (no BOT_TOKEN): only DEFAULT_LANG applies, but all are checked. */
+/** The terminal chat's configuration (no BOT_TOKEN): DEFAULT_LANG and KNOWLEDGE_DIR apply, but all are checked. */
 export function createTerminalConfig(env: Readonly<Record<string, string | undefined>>): {
   defaultLang: Lang;
+  knowledgeDir?: string | undefined;
 } {
   const present = presentVariables(env);
   // The Telegram-only variables are checked too: the same .env may run the bot tomorrow.
@@ -214,7 +231,8 @@ export function createTerminalConfig(env: Readonly<Record<string, string | undef
     })
     .safeParse(present);
   if (!parsed.success) throw configError(parsed.error);
-  return { defaultLang: parsed.data.DEFAULT_LANG };
+  const { DEFAULT_LANG: defaultLang, KNOWLEDGE_DIR: knowledgeDir } = parsed.data;
+  return knowledgeDir === undefined ? { defaultLang } : { defaultLang, knowledgeDir };
 }
 
 /** The variables that are set: an empty one (e.g. "PORT=" in .env) means "not set". */
@@ -256,6 +274,8 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
     logLevel: e.LOG_LEVEL,
     adminIds: e.ADMIN_IDS,
     storeUrl: e.STORE_URL,
+    knowledgeDir: e.KNOWLEDGE_DIR,
+    kbReloadCheckSeconds: e.KB_RELOAD_CHECK_SECONDS,
     mode,
     // HOST is the webhook server's address too; unset, metrics are only for this machine.
     metrics:

@@ -11,18 +11,20 @@ export const DEFAULT_LOCALES_DIR = fileURLToPath(new URL('../locales', import.me
 /**
  * Loads locales/<lang>/translation.json for every language into one i18next instance. Strings that name
  * the forum's date, place or source interpolate {{date}}, {{city}}, {{venue}}, {{address}} and {{article}}
- * from the knowledge base's forum facts (default: the shipped knowledge/forum.json), so facts are never
- * written in locales/.
+ * from the knowledge base's forum facts (default: the shipped knowledge/forum.json; a function gives the
+ * facts in force at each call), so facts are never written in locales/.
  */
-export function createI18n(forum: Forum = loadForum(), dir: string = DEFAULT_LOCALES_DIR): I18nInstance {
+export function createI18n(
+  forum: Forum | (() => Forum) = loadForum(),
+  dir: string = DEFAULT_LOCALES_DIR,
+): I18nInstance {
+  // A function: the facts of the knowledge base answering now (it may be reloaded while the bot runs).
+  const current = typeof forum === 'function' ? forum : () => forum;
   const resources = Object.fromEntries(
     LANGS.map((lang) => [
       lang,
       { translation: JSON.parse(readFileSync(`${dir}/${lang}/translation.json`, 'utf8')) as object },
     ]),
-  );
-  const facts = new Map<Lang, Record<string, string>>(
-    LANGS.map((lang) => [lang, forumVariables(forum, lang)]),
   );
   const instance = i18next.createInstance();
   void instance.init({
@@ -37,7 +39,8 @@ export function createI18n(forum: Forum = loadForum(), dir: string = DEFAULT_LOC
     missingInterpolationHandler: (_text, match, options) => {
       const lang = langSchema.safeParse(options?.lng ?? instance.resolvedLanguage).data ?? 'en';
       const name = String(match[1] ?? '').trim();
-      return facts.get(lang)?.[name] ?? match[0];
+      const facts: Record<string, string> = forumVariables(current(), lang);
+      return Object.hasOwn(facts, name) ? (facts[name] as string) : match[0];
     },
     returnNull: false,
   });

@@ -1,6 +1,7 @@
 import { statSync } from 'node:fs';
 import { TelegramError } from 'telegraf';
 import { runBot } from './bot/run.js';
+import { createAppContext } from './cli/context.js';
 import { runTerminal } from './cli/terminal.js';
 import { type Config, ConfigError, configSecrets, createConfig, createTerminalConfig } from './config.js';
 import { KnowledgeError } from './knowledge/load.js';
@@ -74,8 +75,14 @@ async function main(): Promise<void> {
     loadDotEnv();
     if (!process.env.BOT_TOKEN?.trim()) {
       // No token: the terminal chat, with the same engine and commands.
-      const { defaultLang } = createTerminalConfig(process.env);
-      process.exitCode = await runTerminal({ input: process.stdin, output: process.stdout, defaultLang });
+      const { defaultLang, knowledgeDir } = createTerminalConfig(process.env);
+      const context = createAppContext(knowledgeDir);
+      process.exitCode = await runTerminal({
+        input: process.stdin,
+        output: process.stdout,
+        defaultLang,
+        context,
+      });
       return;
     }
     config = createConfig(process.env);

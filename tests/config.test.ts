@@ -5,6 +5,7 @@ import {
   createConfig,
   createTerminalConfig,
   DEFAULT_DATA_DIR,
+  DEFAULT_KB_RELOAD_CHECK_SECONDS,
   DEFAULT_PORT,
   DEFAULT_WEBHOOK_PATH,
   redactUrl,
@@ -38,6 +39,8 @@ describe('createConfig', () => {
       logLevel: 'info',
       adminIds: [],
       storeUrl: undefined,
+      knowledgeDir: undefined,
+      kbReloadCheckSeconds: DEFAULT_KB_RELOAD_CHECK_SECONDS,
       mode: { kind: 'polling' },
     });
   });
@@ -58,6 +61,8 @@ describe('createConfig', () => {
       DEFAULT_LANG: 'zh',
       LOG_LEVEL: 'debug',
       ADMIN_IDS: ' 1001, 2002 ,1001',
+      KNOWLEDGE_DIR: ' /srv/knowledge ',
+      KB_RELOAD_CHECK_SECONDS: '30',
     });
     expect(config).toEqual({
       token: TOKEN,
@@ -66,6 +71,8 @@ describe('createConfig', () => {
       defaultLang: 'zh',
       logLevel: 'debug',
       adminIds: [1001, 2002],
+      knowledgeDir: '/srv/knowledge',
+      kbReloadCheckSeconds: 30,
       mode: {
         kind: 'webhook',
         domain: 'bot.example.org',
@@ -98,6 +105,15 @@ describe('createConfig', () => {
     [{ ...webhook, WEBHOOK_PATH: '/./hook' }, 'WEBHOOK_PATH must not have "." or ".."'],
     [{ ...webhook, WEBHOOK_PATH: '//hook' }, 'WEBHOOK_PATH must not have "." or ".."'],
     [{ BOT_TOKEN: TOKEN, METRICS_PORT: '0' }, 'METRICS_PORT must be between 1 and 65535'],
+    [
+      { BOT_TOKEN: TOKEN, KB_RELOAD_CHECK_SECONDS: 'often' },
+      'KB_RELOAD_CHECK_SECONDS must be a number of seconds',
+    ],
+    [
+      { BOT_TOKEN: TOKEN, KB_RELOAD_CHECK_SECONDS: '0' },
+      'KB_RELOAD_CHECK_SECONDS must be between 1 and 3600',
+    ],
+    [{ BOT_TOKEN: TOKEN, KB_RELOAD_CHECK_SECONDS: '2.5' }, 'KB_RELOAD_CHECK_SECONDS must be a whole number'],
     [{ BOT_TOKEN: TOKEN, METRICS_PORT: 'nine' }, 'METRICS_PORT must be a port number'],
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT must be an http(s) URL'],
     [{ BOT_TOKEN: TOKEN, DEFAULT_LANG: 'de' }, 'DEFAULT_LANG must be one of zh, ru, en'],

@@ -1,9 +1,8 @@
 import type { i18n as I18nInstance } from 'i18next';
 import type { Context } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
-import type { Engine } from '../engine/types.js';
 import type { Translate } from '../i18n.js';
-import type { KnowledgeBase } from '../knowledge/load.js';
+import type { LiveEngine, ReloadOutcome } from '../knowledge/live.js';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
 import type { FeedbackStore } from '../store/feedback.js';
@@ -19,8 +18,8 @@ export interface BotDeps {
   apiRoot?: string | undefined;
   /** The bot's identity if already known (tests, or after getMe at startup): saves a getMe call. */
   botInfo?: UserFromGetMe | undefined;
-  engine: Engine;
-  knowledge: KnowledgeBase;
+  /** The answer engine; each update takes live.current() once, so a reload never splits an update. */
+  live: LiveEngine;
   store: PreferenceStore;
   /** Where unanswered questions and 👍/👎 votes go for the curators (may share the store's database). */
   feedback: FeedbackStore;
@@ -28,8 +27,12 @@ export interface BotDeps {
   logger: Logger;
   /** Reply language when neither the user, the question nor Telegram's language_code tells one. */
   defaultLang: Lang;
-  /** Telegram user ids allowed to use /stats (default: nobody). */
+  /** Telegram user ids allowed to use /stats and /reload (default: nobody). */
   adminIds?: readonly number[] | undefined;
+  /**
+   * What /reload does (default: live.reload); with several instances it also tells the others to reload.
+   */
+  reload?: ((reason: string) => Promise<ReloadOutcome>) | undefined;
   /** Where every Bot API call goes (default: a queue with Telegram's limits, see outbound.ts). */
   outbound?: Outbound | undefined;
   /** Per-user flood control (default: DEFAULT_FLOOD_OPTIONS). */

@@ -6,6 +6,7 @@ import { callbacksFeature } from './features/callbacks.js';
 import { helpFeature } from './features/help.js';
 import { inlineFeature } from './features/inline.js';
 import { languageFeature } from './features/language.js';
+import { reloadFeature } from './features/reload.js';
 import { startFeature } from './features/start.js';
 import { statsFeature } from './features/stats.js';
 import { topicsFeature } from './features/topics.js';
@@ -60,6 +61,7 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
     votesFeature(deps),
     inlineFeature(deps),
     statsFeature(deps),
+    reloadFeature(deps),
     askFeature(deps),
   );
   bot.use(unhandledFeature());

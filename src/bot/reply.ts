@@ -131,13 +131,13 @@ export async function optional(
 export async function sendView(
   ctx: BotContext,
   view: ReplyView,
-  { engine, logger, knowledge }: Pick<BotDeps, 'engine' | 'logger' | 'knowledge'>,
+  { engine, logger }: { engine: Engine; logger: BotDeps['logger'] },
   note?: string,
 ): Promise<void> {
   const html = note ? `${tag('i', escapeHtml(note))}\n\n${viewHtml(view)}` : viewHtml(view);
   await replyHtml(ctx, html, viewKeyboard(view, engine, ctx.t));
   if (view.entry?.venue) {
-    const { latitude, longitude, name, address } = knowledge.forum.venue;
+    const { latitude, longitude, name, address } = engine.forum.venue;
     await optional(logger, ctx, 'sendVenue', () =>
       ctx.replyWithVenue(latitude, longitude, name[view.lang], address[view.lang]),
     );

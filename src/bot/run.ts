@@ -3,9 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Telegraf } from 'telegraf';
 import type { Opts, Update } from 'telegraf/types';
 import { type Config, configSecrets } from '../config.js';
-import { createEngine } from '../engine/engine.js';
 import { createI18n } from '../i18n.js';
-import { loadKnowledge } from '../knowledge/load.js';
+import { createLiveEngine, knowledgeBuilder } from '../knowledge/live.js';
 import { createLogger, type Logger } from '../logger.js';
 import { StoreUnavailableError } from '../store/errors.js';
 import { openStore, type Store } from '../store/store.js';
@@ -13,6 +12,7 @@ import { registerCommands } from './commands.js';
 import type { BotContext } from './context.js';
 import { createBot } from './create-bot.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
+import { createKnowledgeSync } from './knowledge-sync.js';
 import {
   apiOutcome,
   type BotMetrics,
@@ -56,6 +56,8 @@ export interface RunOptions {
   logger?: Logger;
   /** Signals that stop the bot cleanly (default SIGINT and SIGTERM). */
   signals?: readonly NodeJS.Signals[];
+  /** Signals that reload the knowledge base (default SIGHUP; none when embedded: pass []). */
+  reloadSignals?: readonly NodeJS.Signals[];
   /** Stops the bot like a signal does when aborted (for embedding the bot, and tests). */
   signal?: AbortSignal;
   /** Default SHUTDOWN_GRACE_MS. */
@@ -73,7 +75,8 @@ export interface RunOptions {
 }
 
 /**
- * Runs the Telegram bot until SIGINT/SIGTERM: loads the knowledge base, opens the store (preferences,
+ * Runs the Telegram bot until SIGINT/SIGTERM: loads the knowledge base (SIGHUP or /reload loads it again,
+ * and with a shared store tells the other instances to), opens the store (preferences,
  * curator feedback, update journal), registers the localized command menu, then polls or serves the
  * webhook. On a signal it stops taking updates, gives the running ones SHUTDOWN_GRACE_MS to finish,
  * confirms to Telegram only what was handled, and resolves with the database closed. Rejects if the bot
@@ -83,22 +86,35 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
   const startedAt = Date.now();
-  const knowledge = loadKnowledge();
-  const engine = createEngine(knowledge);
-  const i18n = createI18n(knowledge.forum);
+  const live = await createLiveEngine({ build: knowledgeBuilder(config.knowledgeDir), logger });
+  const i18n = createI18n(() => live.current().forum);
   // One database connection (or one Redis client) for the preferences, the curators' feedback, the update
   // journal and the webhook claims.
   const store = await openStore(config, logger);
   const stopSignal = waitForSignal(options.signals ?? ['SIGINT', 'SIGTERM'], options.signal);
   const metrics = options.metrics ?? createMetrics();
   let metricsServer: Server | undefined;
+  const reloadSignals = options.reloadSignals ?? ['SIGHUP'];
+  let onReloadSignal: ((signal: NodeJS.Signals) => void) | undefined;
+  let stopSync = () => {};
   try {
     const outbound = createOutbound(logger, options.outbound, metrics);
+    const sync = createKnowledgeSync({
+      live,
+      store,
+      intervalMs: config.kbReloadCheckSeconds * 1000,
+      logger,
+    });
+    await sync.start();
+    stopSync = () => sync.stop();
+    // Reloading takes the next updates onto the new engine; those already running finish on the old one.
+    onReloadSignal = (signal) => void sync.reload(signal);
+    for (const signal of reloadSignals) process.on(signal, onReloadSignal);
     const bot = createBot({
       token: config.token,
       apiRoot: config.apiRoot,
-      engine,
-      knowledge,
+      live,
+      reload: (reason) => sync.reload(reason),
       store,
       feedback: store,
       i18n,
@@ -126,7 +142,10 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
     }
     const base = {
       username: bot.botInfo.username,
-      entries: knowledge.entries.length,
+      // The process to send SIGHUP to (under `npm start`, npm's own pid is not it).
+      pid: process.pid,
+      entries: live.current().knowledge.entries,
+      knowledgeVersion: live.current().knowledge.version,
       store: config.storeUrl ? 'redis' : 'sqlite',
       ...(config.storeUrl ? {} : { dataDir: config.dataDir }),
       ...(metricsServer ? { metrics: `http://${boundAddress(metricsServer)}${METRICS_PATH}` } : {}),
@@ -223,6 +242,8 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
     }
   } finally {
     stopSignal.dispose();
+    stopSync();
+    if (onReloadSignal) for (const signal of reloadSignals) process.off(signal, onReloadSignal);
     if (metricsServer) {
       const closed = close(metricsServer);
       metricsServer.closeAllConnections();

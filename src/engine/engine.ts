@@ -2,7 +2,8 @@
  * The answer engine: analyse -> retrieve -> decide -> compose, each a module of its own
  * (analyse.ts, retrieve.ts, decide.ts, compose.ts); every tunable is in options.ts.
  */
-import type { KnowledgeBase } from '../knowledge/load.js';
+import { createHash } from 'node:crypto';
+import { countFacts, type KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
 import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
 import { createTokenizer } from '../language/tokenize.js';
@@ -11,10 +12,20 @@ import { type Composed, compose } from './compose.js';
 import { type Decision, decide } from './decide.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
 import { createRetriever, type Query, type Ranked } from './retrieve.js';
-import type { AskOptions, Engine, EngineResult, EntryRef } from './types.js';
+import type { AskOptions, Engine, EngineResult, EntryRef, KnowledgeInfo } from './types.js';
 
 /** Reply language when there is no choice, no telling language and no fallback. */
 export const DEFAULT_LANG: Lang = 'en';
+
+/** Length of the version shown for a knowledge base: enough to tell two edits apart at a glance. */
+const VERSION_LENGTH = 12;
+
+/** The version (a hash of the content, whichever folder it came from) and size of a knowledge base. */
+export function describeKnowledge(kb: KnowledgeBase): KnowledgeInfo {
+  const content = JSON.stringify([kb.entries, kb.topics, kb.lexicon, kb.forum]);
+  const version = createHash('sha256').update(content).digest('hex').slice(0, VERSION_LENGTH);
+  return { version, entries: kb.entries.length, facts: countFacts(kb.entries) };
+}
 
 /** Builds the answer engine over a loaded knowledge base. */
 export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOptions> = {}): Engine {
@@ -128,9 +139,17 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     }
   }
 
+  // Hashed when first asked for (the bot at start and on reload), not by every CLI start-up.
+  let knowledge: KnowledgeInfo | undefined;
+
   return {
     detect,
     topics: kb.topics,
+    forum: kb.forum,
+    get knowledge() {
+      knowledge ??= describeKnowledge(kb);
+      return knowledge;
+    },
     entry: (id) => kb.byId.get(id),
 
     ask(text, askOptions = {}): EngineResult {

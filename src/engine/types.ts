@@ -1,4 +1,4 @@
-import type { Entry, Lang, Topic } from '../knowledge/schema.js';
+import type { Entry, Forum, Lang, Topic } from '../knowledge/schema.js';
 import type { QueryTerm } from './retrieve.js';
 
 export type { Entry, Lang, QueryTerm, Topic };
@@ -74,4 +74,18 @@ export interface Engine {
   entry(id: string): Entry | undefined;
   /** Topics in menu order. */
   readonly topics: readonly Topic[];
+  /** The forum's date, place and map pin (knowledge/forum.json). */
+  readonly forum: Forum;
+  /** What the engine was built over, so a reload can say which knowledge base now answers. */
+  readonly knowledge: KnowledgeInfo;
+}
+
+/** The identity and size of the knowledge an engine was built over. */
+export interface KnowledgeInfo {
+  /** A short hash of the entries, topics and lexicon: equal knowledge, equal version. */
+  version: string;
+  /** How many entries (small talk included). */
+  entries: number;
+  /** How many facts (entries outside small talk), as /about says. */
+  facts: number;
 }

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import { jsonErrorPosition } from './json-position.js';
 import {
   type Entry,
   entrySchema,
@@ -49,11 +50,14 @@ function formatPath(path: readonly PropertyKey[]): string {
 function parseFile<T extends z.ZodType>(file: string, schema: T): z.output<T> {
   const shown = relative(process.cwd(), file) || file;
   let raw: unknown;
+  let text: string | undefined;
   try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+    raw = JSON.parse(text);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    throw new KnowledgeError(`${shown}: cannot read as JSON: ${reason}`);
+    const where = text === undefined ? undefined : jsonErrorPosition(text);
+    throw new KnowledgeError(`${shown}: cannot read as JSON${where ? ` at ${where}` : ''}: ${reason}`);
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {

@@ -138,6 +138,8 @@ function keysOf(prefix: string) {
     poller: `${prefix}poller`,
     /** String: REDIS_SCHEMA_VERSION of whoever wrote the state first. */
     schema: `${prefix}schema`,
+    /** String: "<content hash> <ISO time>" of the last reload of the knowledge base, by any instance. */
+    kbVersion: `${prefix}kb-version`,
   };
 }
 
@@ -372,6 +374,12 @@ export async function createRedisStore(
     },
     async ping() {
       await run(() => client.ping());
+    },
+    async readKnowledgeVersion() {
+      return (await run(() => client.get(keys.kbVersion))) ?? undefined;
+    },
+    async publishKnowledgeVersion(value) {
+      await run(() => client.set(keys.kbVersion, value));
     },
     async close() {
       clearInterval(renewing);

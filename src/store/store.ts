@@ -21,6 +21,13 @@ export interface Store extends PreferenceStore, FeedbackStore, UpdateJournal, Up
   ping(): Promise<void>;
   /** Releases the storage (closes the database, or the connection); the store must not be used afterwards. */
   close(): Promise<void>;
+  /**
+   * The knowledge base version last published by an instance that reloaded ("<hash> <ISO time>"), if any.
+   * Only a store shared by several instances (Redis) has it; one instance alone needs no telling.
+   */
+  readKnowledgeVersion?(): Promise<string | undefined>;
+  /** Publishes this instance's knowledge version after a reload, for the others to follow. */
+  publishKnowledgeVersion?(value: string): Promise<void>;
 }
 
 /** Where the store lives: STORE_URL wins over DATA_DIR. */

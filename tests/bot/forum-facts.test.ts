@@ -38,7 +38,6 @@ function botWithOtherForum() {
   writeFileSync(join(dir, 'forum.json'), JSON.stringify(OTHER, null, 2));
   const knowledge = loadKnowledge(dir);
   return createHarness({
-    knowledge,
     engine: createEngine(knowledge),
     deps: { i18n: createI18n(knowledge.forum) },
   });

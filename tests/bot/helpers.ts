@@ -5,6 +5,7 @@ import { createBot } from '../../src/bot/create-bot.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { Engine, Lang } from '../../src/engine/types.js';
 import { createI18n } from '../../src/i18n.js';
+import { fixedLiveEngine, type LiveEngine } from '../../src/knowledge/live.js';
 import { type KnowledgeBase, loadKnowledge } from '../../src/knowledge/load.js';
 import { createMemoryFeedbackStore, type FeedbackStore } from '../../src/store/feedback.js';
 import { createMemoryPreferenceStore, type PreferenceStore } from '../../src/store/preferences.js';
@@ -96,7 +97,8 @@ function buttonsOf(markup: unknown): Array<{ text: string; data: string }> {
 /** Options of createHarness. */
 export interface HarnessOptions {
   engine?: Engine;
-  knowledge?: KnowledgeBase;
+  /** The engine the bot asks, replaceable while it runs (default: always `engine`). */
+  live?: LiveEngine;
   store?: PreferenceStore;
   feedback?: FeedbackStore;
   defaultLang?: Lang;
@@ -114,8 +116,7 @@ export interface HarnessOptions {
  */
 export function createHarness(options: HarnessOptions = {}) {
   const real = realEngine();
-  const knowledge = options.knowledge ?? real.knowledge;
-  const engine = options.engine ?? real.engine;
+  const live = options.live ?? fixedLiveEngine(options.engine ?? real.engine);
   const store = options.store ?? createMemoryPreferenceStore();
   const feedback = options.feedback ?? createMemoryFeedbackStore();
   const failing = new Set(options.failing ?? []);
@@ -126,8 +127,7 @@ export function createHarness(options: HarnessOptions = {}) {
   const bot: Telegraf<BotContext> = createBot({
     token: '123456:TEST-token',
     botInfo: BOT_INFO,
-    engine,
-    knowledge,
+    live,
     store,
     feedback,
     i18n,

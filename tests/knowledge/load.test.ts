@@ -144,6 +144,12 @@ describe('a bad knowledge file', () => {
   it('reports broken JSON', () => {
     const dir = withMutation('topics.json', () => null);
     writeFileSync(join(dir, 'topics.json'), '[{"id": "forum",');
-    expect(messageOf(dir)).toMatch(/topics\.json: cannot read as JSON: /);
+    expect(messageOf(dir)).toMatch(/topics\.json: cannot read as JSON at line 1, column 17: /);
+  });
+
+  it('says on which line and column a hand-edited file stops being JSON', () => {
+    const dir = withMutation('topics.json', () => null);
+    writeFileSync(join(dir, 'topics.json'), '[\n  {"id": "forum",\n   "entry": "forum-date",,\n  }\n]\n');
+    expect(messageOf(dir)).toMatch(/topics\.json: cannot read as JSON at line 3, column 26: /);
   });
 });

@@ -94,14 +94,15 @@ export async function saveConversation(
 
 /** Remembers an entry answered by a button or a command, as if the user had asked for it. */
 export async function rememberEntry(deps: BotDeps, ctx: BotContext, entryId: string): Promise<void> {
-  const result = entryResult(deps.engine, [entryId], ctx.lang);
+  const engine = deps.live.current();
+  const result = entryResult(engine, [entryId], ctx.lang);
   if (result)
-    await saveConversation(deps, ctx, stateAfter(deps.engine, await loadConversation(deps, ctx), result));
+    await saveConversation(deps, ctx, stateAfter(engine, await loadConversation(deps, ctx), result));
 }
 
 /** Text messages: questions go to the engine; commands nobody handled get a hint. */
 export function askFeature(deps: BotDeps): Composer<BotContext> {
-  const { engine, logger } = deps;
+  const { live, logger } = deps;
   const composer = new Composer<BotContext>();
   const { maxQueryLength } = DEFAULT_MATCHER_OPTIONS;
 
@@ -119,6 +120,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     const question = withoutMention(ctx.message.text, ctx.me);
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
 
+    const engine = live.current();
     const conversation = await loadConversation(deps, ctx);
     const started = performance.now();
     const { turn, state, chosen } = converse(engine, conversation, question, {
@@ -139,7 +141,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     // The engine reads only the start of a very long message; the reply says so in its first line.
     const note =
       question.length > maxQueryLength ? ctx.t('ask.truncated', { max: maxQueryLength }) : undefined;
-    await sendView(ctx, buildReply(result, engine, ctx.t), deps, note);
+    await sendView(ctx, buildReply(result, engine, ctx.t), { engine, logger: deps.logger }, note);
     deps.metrics?.countAnswer(result.kind, result.lang);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
     await recordResult(deps, ctx, question, result);

@@ -7,24 +7,25 @@ import { rememberEntry } from './ask.js';
 
 /** Buttons under answers: follow-ups, "did you mean", topics (all answer an entry) and "source". */
 export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
-  const { engine } = deps;
+  const { live, logger } = deps;
   const composer = new Composer<BotContext>();
 
   // The language of the message the button was under, unless the user has explicitly chosen one.
   composer.use(
     onCallback('entry', async (ctx, action) => {
+      const engine = live.current();
       const entry = engine.entry(action.id);
       if (!entry) return ctx.answerCbQuery(ctx.t('bot.staleButton'));
       ctx.useLang(ctx.storedLang ?? action.lang);
       await ctx.answerCbQuery();
-      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), deps);
+      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), { engine, logger });
       await rememberEntry(deps, ctx, entry.id);
     }),
   );
 
   composer.use(
     onCallback('source', async (ctx, action) => {
-      const entry = engine.entry(action.id);
+      const entry = live.current().entry(action.id);
       if (!entry || entry.source.length === 0) return ctx.answerCbQuery(ctx.t('bot.staleButton'));
       ctx.useLang(ctx.storedLang ?? action.lang);
       await ctx.answerCbQuery();

@@ -27,9 +27,10 @@ function article(entry: Entry, lang: Lang): InlineQueryResultArticle {
 }
 
 /** Inline mode: "@bot question" in any chat offers up to 5 answers as articles in the user's language. */
-export function inlineFeature({ engine }: BotDeps): Composer<BotContext> {
+export function inlineFeature({ live }: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.on('inline_query', async (ctx) => {
+    const engine = live.current();
     const query = ctx.inlineQuery.query.trim();
     let lang: Lang = ctx.lang;
     let hits: EntryRef[];

@@ -10,9 +10,10 @@ const LANG_PAYLOAD = /^lang[_-]([a-z]{2})$/i;
 
 /** /start: a welcome with topic buttons; deep-link payloads open a topic or an entry, or set the language. */
 export function startFeature(deps: BotDeps): Composer<BotContext> {
-  const { engine, store } = deps;
+  const { live, store, logger } = deps;
   const composer = new Composer<BotContext>();
   composer.start(async (ctx) => {
+    const engine = live.current();
     const payload = ctx.payload.trim();
     const lang = parseLang(LANG_PAYLOAD.exec(payload)?.[1]);
     if (lang) {
@@ -20,7 +21,7 @@ export function startFeature(deps: BotDeps): Composer<BotContext> {
     } else if (payload) {
       const topic = engine.topics.find((t) => t.id === payload);
       const entry = engine.entry(topic ? topic.entry : payload);
-      if (entry) return sendView(ctx, entryReply(entry, ctx.lang, ctx.t), deps);
+      if (entry) return sendView(ctx, entryReply(entry, ctx.lang, ctx.t), { engine, logger });
     }
     await replyText(ctx, ctx.t('start.welcome'), topicsKeyboard(engine, ctx.lang));
   });

@@ -9,9 +9,10 @@ export const TOPIC_COMMANDS = { agreements: 'agreements', speakers: 'speakers' }
 
 /** /topics (topic buttons) and the topic commands /agreements and /speakers. */
 export function topicsFeature(deps: BotDeps): Composer<BotContext> {
-  const { engine } = deps;
+  const { live, logger } = deps;
   const composer = new Composer<BotContext>();
   composer.command('topics', async (ctx) => {
+    const engine = live.current();
     await replyText(ctx, ctx.t('topics.title'), topicsKeyboard(engine, ctx.lang));
     // "2" now picks the second topic, as in the terminal chat.
     const state = await loadConversation(deps, ctx);
@@ -19,11 +20,12 @@ export function topicsFeature(deps: BotDeps): Composer<BotContext> {
   });
   for (const [command, topicId] of Object.entries(TOPIC_COMMANDS)) {
     composer.command(command, async (ctx) => {
+      const engine = live.current();
       const topic = engine.topics.find((t) => t.id === topicId);
       const entry = topic && engine.entry(topic.entry);
       // A knowledge base without this topic still gets a helpful reply rather than silence.
       if (!entry) return replyText(ctx, ctx.t('topics.title'), topicsKeyboard(engine, ctx.lang));
-      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), deps);
+      await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), { engine, logger });
       await rememberEntry(deps, ctx, entry.id);
     });
   }

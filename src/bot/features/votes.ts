@@ -7,7 +7,7 @@ import { optional, withoutVoteButtons } from '../reply.js';
  * 👍 / 👎 under answers: counts one vote for the entry, thanks the user with a toast and removes the vote
  * buttons from that message, so one message cannot be voted twice.
  */
-export function votesFeature({ engine, feedback, logger }: BotDeps): Composer<BotContext> {
+export function votesFeature({ live, feedback, logger }: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
 
   composer.use(
@@ -16,7 +16,7 @@ export function votesFeature({ engine, feedback, logger }: BotDeps): Composer<Bo
       const chatId = message?.chat?.id;
       const key = message && chatId !== undefined ? `${chatId}:${message.message_id}` : undefined;
       // Small talk never carries vote buttons, so a vote for it is forged like one for an unknown entry.
-      const entry = engine.entry(action.id);
+      const entry = live.current().entry(action.id);
       if (!entry || entry.kind === 'chitchat') return ctx.answerCbQuery(ctx.t('bot.staleButton'));
       ctx.useLang(ctx.storedLang ?? action.lang);
       let counted: boolean;
