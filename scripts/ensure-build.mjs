@@ -44,7 +44,8 @@ if (force || stampTime() < inputs || !existsSync(join(root, 'dist', 'main.js')))
   const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
   const run = spawnSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], {
     cwd: root,
-    stdio: 'inherit',
+    // Compiler messages on stderr: the chat's and the CLIs' standard output stays theirs alone.
+    stdio: ['ignore', 2, 2],
   });
   if (run.status !== 0) process.exit(run.status ?? 1);
   writeFileSync(STAMP, `${started.toISOString()}\n`);

@@ -1,6 +1,5 @@
 import { statSync } from 'node:fs';
-import { TelegramError } from 'telegraf';
-import { runBot } from './bot/run.js';
+import type { TelegramError as TelegramErrorType } from 'telegraf';
 import { runTerminal } from './cli/terminal.js';
 import { type Config, ConfigError, configSecrets, createConfig, createTerminalConfig } from './config.js';
 import { KnowledgeError } from './knowledge/load.js';
@@ -20,18 +19,20 @@ async function telegram(config: Config): Promise<void> {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
+  // Loaded here, not at the top: the terminal chat never needs Telegraf, Redis or SQLite, and starts sooner.
+  const [{ runBot }, { TelegramError }] = await Promise.all([import('./bot/run.js'), import('telegraf')]);
   try {
     await runBot(config);
   } catch (error) {
     // Telegraf hides the token in URLs already; this also covers anything else that might echo it.
-    process.stderr.write(`The bot could not run: ${redact(failureReason(error))}\n`);
+    process.stderr.write(`The bot could not run: ${redact(failureReason(error, TelegramError))}\n`);
     process.exit(1);
   }
   setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
 }
 
 /** Why the bot could not run, in the operator's terms: a rejected token names its variable. */
-function failureReason(error: unknown): string {
+function failureReason(error: unknown, TelegramError: typeof TelegramErrorType): string {
   // Telegram answers 401 for a revoked token, and 404 to getMe for one that never existed.
   if (
     error instanceof TelegramError &&
@@ -75,7 +76,21 @@ async function main(): Promise<void> {
     if (!process.env.BOT_TOKEN?.trim()) {
       // No token: the terminal chat, with the same engine and commands.
       const { defaultLang } = createTerminalConfig(process.env);
-      process.exitCode = await runTerminal({ input: process.stdin, output: process.stdout, defaultLang });
+      // `npm start | head -1` closes the pipe early: that is the reader's choice, not a crash.
+      process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EPIPE') throw error;
+        process.exit(0);
+      });
+      const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      process.exitCode = await runTerminal({
+        input: process.stdin,
+        output: process.stdout,
+        defaultLang,
+        tty,
+        // https://no-color.org: any non-empty NO_COLOR turns colour off.
+        color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
+        width: process.stdout.isTTY ? process.stdout.columns : undefined,
+      });
       return;
     }
     config = createConfig(process.env);
