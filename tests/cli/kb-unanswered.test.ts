@@ -131,6 +131,13 @@ describe('kb:unanswered (the built CLI)', () => {
     expect(JSON.parse(json.stdout)).toEqual({ error: `--data-dir ${missing}: the folder does not exist` });
   });
 
+  it('checks every configuration variable, as the bot does at start (LOG_LEVEL=loud)', () => {
+    const run = kbUnanswered(['--data-dir', tempDir()], { LOG_LEVEL: 'loud' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^Invalid configuration: LOG_LEVEL must be one of/);
+    expect(run.stdout).toBe('');
+  });
+
   it('a stray argument or a missing value is one line of its own, exit 2', () => {
     for (const [args, reason] of [
       [['data'], 'unexpected argument "data"'],
