@@ -58,7 +58,10 @@ const { systems, scaling } = runSuite({
 // The bot runs with the Node options `npm start` gives it, unless --bot-node-args says otherwise.
 const startScript = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } })
   .scripts.start;
-const shippedNodeArgs = startScript.split(/\s+/).filter((arg) => arg.startsWith('--'));
+// Not the freshness check of dist/ (--import=./scripts/ensure-build.mjs): the bench has built already.
+const shippedNodeArgs = startScript
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--') && !arg.startsWith('--import'));
 const processOptions = {
   ...(values.quick ? QUICK_PROCESS_OPTIONS : DEFAULT_PROCESS_OPTIONS),
   botNodeArgs: values['bot-node-args'] ? values['bot-node-args'].split(' ').filter(Boolean) : shippedNodeArgs,

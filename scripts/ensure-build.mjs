@@ -1,5 +1,6 @@
-// Runs before `npm start`, `npm run ask` and the other commands that run dist/: compiles only when a
-// source is newer than the last build, so an unchanged checkout starts without paying for tsc (~2-10 s).
+// Runs before `npm start`, `npm run ask` and the other commands that run dist/ (preloaded with
+// `node --import=./scripts/ensure-build.mjs`, which spares a process, or as `prebench`): compiles only when
+// a source is newer than the last build, so an unchanged checkout starts without paying for tsc (~2-10 s).
 // `--force` (the `build` script) always compiles, then records the stamp.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,9 @@ function stampTime() {
   }
 }
 
-const force = process.argv.includes('--force');
+// Preloaded, process.argv is the program's own (`npm run ask -- --force` is a question's flag, not ours).
+const direct = process.argv[1] === fileURLToPath(import.meta.url);
+const force = direct && process.argv.includes('--force');
 const inputs = Math.max(...INPUTS.map((p) => newest(join(root, p))));
 // A dist/ emptied by hand (the stamp left behind) is stale too.
 if (force || stampTime() < inputs || !existsSync(join(root, 'dist', 'main.js'))) {

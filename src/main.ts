@@ -1,15 +1,13 @@
 import { statSync } from 'node:fs';
 import type { TelegramError as TelegramErrorType } from 'telegraf';
-import { runTerminal } from './cli/terminal.js';
 import { type Config, ConfigError, configSecrets, createConfig, createTerminalConfig } from './config.js';
-import { KnowledgeError } from './knowledge/load.js';
-import { createRedactor } from './logger.js';
 
 /** Once runBot has returned, anything still holding the event loop (a keep-alive socket) gets this long. */
 const EXIT_GRACE_MS = 500;
 
 /** Runs the Telegram bot; a failure exits 1 with a message that never shows the token or webhook secret. */
 async function telegram(config: Config): Promise<void> {
+  const { createRedactor } = await import('./logger.js');
   const redact = createRedactor(configSecrets(config));
   // The last resort: a crash prints one redacted line instead of Node's dump of the error and its payload.
   const crash = (error: unknown) => {
@@ -19,7 +17,8 @@ async function telegram(config: Config): Promise<void> {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  // Loaded here, not at the top: the terminal chat never needs Telegraf, Redis or SQLite, and starts sooner.
+  // Loaded here, not at the top (as pino above): the terminal chat never needs Telegraf, Redis, SQLite or
+  // pino, and starts sooner without them.
   const [{ runBot }, { TelegramError }] = await Promise.all([import('./bot/run.js'), import('telegraf')]);
   try {
     await runBot(config);
@@ -82,6 +81,7 @@ async function main(): Promise<void> {
         process.exit(0);
       });
       const tty = Boolean(process.stdin.isTTY && process.stdout.isTTY);
+      const { runTerminal } = await import('./cli/terminal.js');
       process.exitCode = await runTerminal({
         input: process.stdin,
         output: process.stdout,
@@ -96,6 +96,7 @@ async function main(): Promise<void> {
     config = createConfig(process.env);
   } catch (error) {
     // Bad configuration or a bad knowledge file: one readable line, no stack trace.
+    const { KnowledgeError } = await import('./knowledge/load.js');
     if (!(error instanceof ConfigError || error instanceof KnowledgeError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(1);

@@ -1,17 +1,11 @@
 import { createInterface } from 'node:readline';
-import {
-  type ConversationState,
-  converse,
-  entryResult,
-  NEW_CONVERSATION,
-  stateAfter,
-} from '../conversation/conversation.js';
+import type { ConversationState } from '../conversation/conversation.js';
 import type { EngineResult, Lang } from '../engine/types.js';
 import { createI18n, translator } from '../i18n.js';
 import { languageNames, parseLang } from '../language/choice.js';
 import { buildReply, type ReplyView, topicChoices } from '../render/reply.js';
 import { renderTerminal, wrapText } from '../render/terminal.js';
-import { type AppContext, createAppContext } from './context.js';
+import type { AppContext } from './context.js';
 
 /** The prompt shown before each line the user types, on a terminal only (never in piped output). */
 export const PROMPT = '> ';
@@ -50,6 +44,11 @@ export async function runTerminal({
   const i18n = context?.i18n ?? createI18n();
   // The banner first: building the engine takes a moment, and the user can type meanwhile.
   say(wrapText(translator(i18n, defaultLang)('terminal.welcome'), width));
+  // The engine's modules load after it too (a good part of the start-up).
+  const [{ converse, entryResult, NEW_CONVERSATION, stateAfter }, { createAppContext }] = await Promise.all([
+    import('../conversation/conversation.js'),
+    import('./context.js'),
+  ]);
   const { engine, factCount } = context ?? createAppContext(undefined, i18n);
   const style = { width, color };
   const show = (view: ReplyView, titles: string[] = []) => say(renderTerminal(view, style, titles));
