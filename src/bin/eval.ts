@@ -21,6 +21,12 @@ import { createI18n, translator } from '../i18n.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge } from '../knowledge/load.js';
 import { buildReply, renderText } from '../render/reply.js';
 
+// `npm run eval | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
+});
+
 const argv = process.argv.slice(2);
 const parsed = parseCliArgs(
   {
