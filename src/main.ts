@@ -89,7 +89,8 @@ async function main(): Promise<void> {
         tty,
         // https://no-color.org: any non-empty NO_COLOR turns colour off.
         color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR,
-        width: process.stdout.isTTY ? process.stdout.columns : undefined,
+        // Read at each reply: the window may be resized during the chat.
+        width: process.stdout.isTTY ? () => process.stdout.columns : undefined,
       });
       return;
     }

@@ -22,8 +22,11 @@ export interface TerminalIO {
   tty?: boolean;
   /** Bold, coloured titles (ANSI). Default: false; main turns it on for a terminal without NO_COLOR. */
   color?: boolean;
-  /** Columns to wrap replies at (the terminal's width). Default: undefined, no wrapping. */
-  width?: number | undefined;
+  /**
+   * Columns to wrap replies at, or a function giving the terminal's width as it is now (it may be resized
+   * during the chat). Default: undefined, no wrapping.
+   */
+  width?: number | (() => number | undefined) | undefined;
 }
 
 /**
@@ -41,23 +44,24 @@ export async function runTerminal({
   width,
 }: TerminalIO): Promise<number> {
   const say = (text: string) => output.write(`${text}\n\n`);
+  const columns = () => (typeof width === 'function' ? width() : width);
   const i18n = context?.i18n ?? createI18n();
   // The banner first: building the engine takes a moment, and the user can type meanwhile.
-  say(wrapText(translator(i18n, defaultLang)('terminal.welcome'), width));
+  say(wrapText(translator(i18n, defaultLang)('terminal.welcome'), columns()));
   // The engine's modules load after it too (a good part of the start-up).
   const [{ converse, entryResult, NEW_CONVERSATION, stateAfter }, { createAppContext }] = await Promise.all([
     import('../conversation/conversation.js'),
     import('./context.js'),
   ]);
   const { engine, factCount } = context ?? createAppContext(undefined, i18n);
-  const style = { width, color };
-  const show = (view: ReplyView, titles: string[] = []) => say(renderTerminal(view, style, titles));
+  const show = (view: ReplyView, titles: string[] = []) =>
+    say(renderTerminal(view, { width: columns(), color }, titles));
   const names = languageNames(i18n);
   let chosen: Lang | undefined;
   // The conversation: what was answered and shown last, and the language of the last reply.
   let state: ConversationState = { ...NEW_CONVERSATION, lang: defaultLang };
   const last = (): Lang => state.lang ?? defaultLang;
-  const note = (text: string) => say(wrapText(text, width));
+  const note = (text: string) => say(wrapText(text, columns()));
   const t = () => translator(i18n, chosen ?? last());
 
   const topicEntry = (topicId: string) => {
