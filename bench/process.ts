@@ -71,6 +71,8 @@ export interface ColdStartFigures {
   /** ask_ms / node_ms. */
   ratio: number;
   runs: number;
+  /** `npm start` with no token and piped stdin, to the terminal chat's banner (median; bench/start-up.ts). */
+  start_banner_ms?: number | null;
 }
 
 /** A burst: every message handed to the emulator at once, and what came back. */

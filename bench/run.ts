@@ -2,7 +2,7 @@
  * `npm run bench`: the engine next to plain Fuse.js, plain MiniSearch and a strong MiniSearch baseline on
  * the same knowledge base, scored on the dev set (knowledge/eval/dev) and, in aggregate only, on the
  * sealed test set (knowledge/eval/test); the cost as the knowledge base grows; and whole-process figures
- * (cold start, bot RSS, a burst through the Bot API emulator). `--json` prints one JSON object, `--quick`
+ * (cold start, `npm start` to the terminal banner, bot RSS, a burst through the Bot API emulator). `--json` prints one JSON object, `--quick`
  * a fast smoke run, `--no-process` skips the whole-process part, `--bot-node-args="--max-old-space-size=96"`
  * passes Node options to the bot processes.
  */
@@ -22,6 +22,7 @@ import {
   QUICK_PROCESS_OPTIONS,
 } from './process.js';
 import { type BenchReport, checkTargets, describeMachine, formatReport } from './report.js';
+import { measureStartBanner } from './start-up.js';
 import { runSuite } from './suite.js';
 
 const { values } = parseArgs({
@@ -57,7 +58,10 @@ const { systems, scaling } = runSuite({
 // The bot runs with the Node options `npm start` gives it, unless --bot-node-args says otherwise.
 const startScript = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: { start: string } })
   .scripts.start;
-const shippedNodeArgs = startScript.split(/\s+/).filter((arg) => arg.startsWith('--'));
+// Not the freshness check of dist/ (--import=./scripts/ensure-build.mjs): the bench has built already.
+const shippedNodeArgs = startScript
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--') && !arg.startsWith('--import'));
 const processOptions = {
   ...(values.quick ? QUICK_PROCESS_OPTIONS : DEFAULT_PROCESS_OPTIONS),
   botNodeArgs: values['bot-node-args'] ? values['bot-node-args'].split(' ').filter(Boolean) : shippedNodeArgs,
@@ -70,6 +74,8 @@ if (!values['no-process']) {
   const questions = cases.map((c) => c.text);
   log('cold start');
   cold = measureColdStart(processOptions);
+  log('npm start to the terminal banner');
+  cold.start_banner_ms = (await measureStartBanner(processOptions.coldRuns)).banner_ms;
   log(`burst: ${processOptions.burstMessages} messages from ${processOptions.burstUsers} users, shipped bot`);
   burst = await measureBurst(engine, questions, processOptions);
   log(`RSS: ${processOptions.rssQuestions} questions, limits lifted`);

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
+import { fail, parseCliArgs, wantsJson } from '../cli/args.js';
 import {
   CONVERSATION_SETS,
   conversationFailures,
@@ -21,11 +21,39 @@ import { createI18n, translator } from '../i18n.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge } from '../knowledge/load.js';
 import { buildReply, renderText } from '../render/reply.js';
 
-const { values } = parseArgs({
-  options: { json: { type: 'boolean', default: false }, ablate: { type: 'boolean', default: false } },
+// `npm run eval | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+  process.exit(0);
 });
-const kb = loadKnowledge();
-const sets = loadEvalSets();
+
+const argv = process.argv.slice(2);
+const parsed = parseCliArgs(
+  {
+    args: argv,
+    options: {
+      json: { type: 'boolean', default: false },
+      ablate: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  },
+  'usage: eval [--json] [--ablate]',
+  process,
+);
+if (typeof parsed === 'number') process.exit(parsed);
+const { values } = parsed;
+
+/** The knowledge base and the evaluation sets, or exit 1 with what is wrong in them (JSON with --json). */
+function load() {
+  try {
+    return { kb: loadKnowledge(), sets: loadEvalSets() };
+  } catch (error) {
+    // A knowledge file, or an evaluation line (its loader names the file and line): one line, no stack.
+    const message = error instanceof Error ? error.message : String(error);
+    process.exit(fail(process, wantsJson(argv), message, 1));
+  }
+}
+const { kb, sets } = load();
 
 /** Right cases of a report: in scope answered right plus out of scope handled. */
 const tally = (r: EvalReport) => {

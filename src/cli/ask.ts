@@ -7,9 +7,10 @@ import {
 } from '../conversation/conversation.js';
 import type { EngineResult, Lang } from '../engine/types.js';
 import { translator } from '../i18n.js';
+import { KnowledgeError } from '../knowledge/load.js';
 import { LANGS } from '../knowledge/schema.js';
 import { buildReply, renderText } from '../render/reply.js';
-import { parseCliArgs } from './args.js';
+import { fail, parseCliArgs, USAGE_EXIT_CODE, wantsJson } from './args.js';
 import { type AppContext, createAppContext } from './context.js';
 import { answeredIds } from './eval.js';
 
@@ -128,11 +129,26 @@ export async function runAsk(argv: string[], context?: AppContext): Promise<numb
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
+  // --jsonl answers in JSON too, so its errors are JSON lines like its malformed input lines.
+  const json = Boolean(values.json || values.jsonl) || wantsJson(argv);
+  const misuse = (message: string) => fail(process, json, `${message}; ${USAGE}`, USAGE_EXIT_CODE);
   if (values.lang !== undefined && !isLang(values.lang)) {
-    process.stderr.write(`--lang must be one of zh, ru, en (got "${values.lang}")\n`);
-    return 2;
+    return misuse(`--lang must be one of zh, ru, en (got ${JSON.stringify(values.lang)})`);
   }
-  const ctx = context ?? createAppContext();
+  if (values.jsonl && positionals.length > 0) {
+    // The questions come from standard input: an argument would be silently dropped.
+    return misuse(
+      `--jsonl reads the questions from standard input, not ${JSON.stringify(positionals.join(' '))}`,
+    );
+  }
+  if (values.jsonl && values.explain) return misuse('--explain works on one question, not with --jsonl');
+  let ctx: AppContext;
+  try {
+    ctx = context ?? createAppContext();
+  } catch (error) {
+    if (!(error instanceof KnowledgeError)) throw error;
+    return fail(process, json, error.message, 1);
+  }
 
   if (values.jsonl) {
     const lines = createInterface({
@@ -159,10 +175,7 @@ export async function runAsk(argv: string[], context?: AppContext): Promise<numb
   }
 
   const question = positionals.join(' ').trim();
-  if (!question) {
-    process.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  if (!question) return misuse('no question given');
   if (values.explain) {
     const { terms, ranked } = ctx.engine.explain(question);
     const shown = terms.map(

@@ -11,10 +11,10 @@ export interface AppContext {
   factCount: number;
 }
 
-/** Loads the shipped knowledge base and locales and builds the engine. */
-export function createAppContext(knowledgeDir?: string): AppContext {
+/** Loads the knowledge base (the shipped one by default) and locales (unless given `i18n`) and builds the engine. */
+export function createAppContext(knowledgeDir?: string, i18n?: AppContext['i18n']): AppContext {
   const kb = loadKnowledge(knowledgeDir);
-  return { engine: createEngine(kb), i18n: createI18n(kb.forum), factCount: countFacts(kb.entries) };
+  return { engine: createEngine(kb), i18n: i18n ?? createI18n(kb.forum), factCount: countFacts(kb.entries) };
 }
 
 /** Where a CLI writes; the process's streams by default, a buffer in tests. */

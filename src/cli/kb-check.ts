@@ -14,7 +14,7 @@ import {
 } from '../knowledge/load.js';
 import { LANGS } from '../knowledge/schema.js';
 import { entryReply } from '../render/reply.js';
-import { parseCliArgs } from './args.js';
+import { fail, parseCliArgs, USAGE_EXIT_CODE } from './args.js';
 import type { CliIO } from './context.js';
 import { foldText } from './fold.js';
 
@@ -371,6 +371,7 @@ export function runKbCheck(argv: string[], io: CliIO = process): number {
     {
       args: argv,
       allowPositionals: true,
+      maxPositionals: 1,
       options: {
         json: { type: 'boolean' },
         article: { type: 'string' },
@@ -382,21 +383,16 @@ export function runKbCheck(argv: string[], io: CliIO = process): number {
   );
   if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (positionals.length > 1) {
-    io.stderr.write(`${USAGE}\n`);
-    return 2;
-  }
+  const json = Boolean(values.json);
   if (values.article !== undefined && !existsSync(values.article)) {
-    io.stderr.write(`--article: no such file: ${values.article}\n`);
-    return 2;
+    return fail(io, json, `--article: no such file: ${values.article}`, USAGE_EXIT_CODE);
   }
   let report: CheckReport;
   try {
     report = checkKnowledge(positionals[0] ?? DEFAULT_KNOWLEDGE_DIR, values.article ?? DEFAULT_ARTICLE_PATH);
   } catch (error) {
     if (!(error instanceof KnowledgeError)) throw error;
-    io.stderr.write(`${error.message}\n`);
-    return 1;
+    return fail(io, json, error.message, 1);
   }
   io.stdout.write(values.json ? `${JSON.stringify(report)}\n` : `${formatCheckReport(report)}\n`);
   return report.errors > 0 ? 1 : 0;

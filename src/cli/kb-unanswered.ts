@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../config.js';
 import type { Lang } from '../knowledge/schema.js';
@@ -5,7 +6,7 @@ import type { UnansweredQuestion, VoteTally } from '../store/feedback.js';
 import { describeUrl } from '../store/redis.js';
 import { DEFAULT_DATABASE_FILE } from '../store/sqlite.js';
 import { openFeedbackReader, type StoreLocation } from '../store/store.js';
-import { parseCliArgs } from './args.js';
+import { fail, parseCliArgs } from './args.js';
 import type { CliIO } from './context.js';
 import { foldText } from './fold.js';
 
@@ -129,6 +130,16 @@ export async function readUnansweredReport(location: StoreLocation): Promise<Una
 const USAGE =
   'usage: kb:unanswered [--data-dir <dir>] [--json]   (default: Redis at $STORE_URL, else $DATA_DIR, else ./data)';
 
+/** Why `dir` cannot be the data folder (it does not exist, or is a file), or undefined when it can. */
+function folderProblem(dir: string): string | undefined {
+  try {
+    return statSync(dir).isDirectory() ? undefined : 'is not a folder';
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return code === 'ENOENT' ? 'the folder does not exist' : `cannot be read (${code})`;
+  }
+}
+
 /** What the bin passes in from the environment (the CLI itself never reads process.env). */
 export interface UnansweredEnv {
   /** DATA_DIR, if set. */
@@ -157,21 +168,24 @@ export async function runKbUnanswered(
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
+  const json = Boolean(values.json);
   const explicitDir = values['data-dir']?.trim();
   const dataDir = explicitDir || env.dataDir?.trim() || DEFAULT_DATA_DIR;
   const storeUrl = explicitDir ? undefined : env.storeUrl?.trim() || undefined;
   if (storeUrl && !/^rediss?:\/\//.test(storeUrl)) {
-    io.stderr.write('STORE_URL must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379"\n');
-    return 1;
+    return fail(io, json, 'STORE_URL must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379"', 1);
   }
+  // A folder named on the command line must be there: a typo would otherwise read as "nothing logged
+  // yet". DATA_DIR may well be missing (.env.example's ./data before any bot has run here).
+  const problem = explicitDir ? folderProblem(explicitDir) : undefined;
+  if (problem) return fail(io, json, `--data-dir ${explicitDir}: ${problem}`, 1);
   const location = { dataDir, storeUrl };
   let report: UnansweredReport;
   try {
     report = await readUnansweredReport(location);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    io.stderr.write(`Cannot read ${storeName(location)}: ${reason}\n`);
-    return 1;
+    return fail(io, json, `Cannot read ${storeName(location)}: ${reason}`, 1);
   }
   if (values.json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);

@@ -1,16 +1,3 @@
-/**
- * Where JSON text stops being JSON, as "line L, column C" (1-based). Node 20's JSON.parse names the
- * offending token but not where it is, and a curator fixing a file by hand needs the place.
- */
-export function jsonErrorPosition(text: string): string | undefined {
-  const offset = jsonErrorOffset(text);
-  if (offset === undefined) return undefined;
-  const before = text.slice(0, offset);
-  const line = before.split('\n').length;
-  const column = offset - (before.lastIndexOf('\n') + 1) + 1;
-  return `line ${line}, column ${column}`;
-}
-
 class Stop {
   constructor(readonly at: number) {}
 }
@@ -18,7 +5,11 @@ class Stop {
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 const ESCAPE = /\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4})/y;
 
-/** The offset of the first character that cannot continue a JSON document, or undefined if it is one. */
+/**
+ * The offset of the first character that cannot continue a JSON document, or undefined if it is one. Node
+ * 20's JSON.parse names the offending token but not always where it is, and a curator fixing a file by
+ * hand needs the place.
+ */
 export function jsonErrorOffset(text: string): number | undefined {
   let i = 0;
   const space = () => {

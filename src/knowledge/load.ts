@@ -1,8 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
-import { jsonErrorPosition } from './json-position.js';
+import { jsonErrorOffset } from './json-position.js';
 import {
   type Entry,
   entrySchema,
@@ -47,17 +47,37 @@ function formatPath(path: readonly PropertyKey[]): string {
     .join('');
 }
 
+/**
+ * Where a file stops being JSON, as file:line:column (what editors jump to), and why, without the offset
+ * JSON.parse may add ("at position 4226"; Node 22: "(line 120 column 5)").
+ */
+export function jsonSyntaxError(shown: string, text: string, error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const offset = jsonErrorOffset(text);
+  const reason = message
+    .replace(/\s*in JSON at position \d+/, '')
+    .replace(/\s*\(line \d+ column \d+\)/, '')
+    .trim();
+  if (offset === undefined) return `${shown}: not valid JSON: ${reason}`;
+  const before = text.slice(0, offset).split('\n');
+  const line = before.length;
+  const column = (before.at(-1)?.length ?? 0) + 1;
+  return `${shown}:${line}:${column}: not valid JSON: ${reason}`;
+}
+
 function parseFile<T extends z.ZodType>(file: string, schema: T): z.output<T> {
   const shown = relative(process.cwd(), file) || file;
-  let raw: unknown;
-  let text: string | undefined;
+  let text: string;
   try {
     text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new KnowledgeError(`${shown}: cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
+  }
+  let raw: unknown;
+  try {
     raw = JSON.parse(text);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
-    const where = text === undefined ? undefined : jsonErrorPosition(text);
-    throw new KnowledgeError(`${shown}: cannot read as JSON${where ? ` at ${where}` : ''}: ${reason}`);
+    throw new KnowledgeError(jsonSyntaxError(shown, text, error));
   }
   const parsed = schema.safeParse(raw);
   if (!parsed.success) {
@@ -85,8 +105,11 @@ export function loadKnowledge(dir: string = DEFAULT_KNOWLEDGE_DIR): KnowledgeBas
     files = readdirSync(entriesDir)
       .filter((f) => f.endsWith('.json'))
       .sort();
-  } catch {
-    throw new KnowledgeError(`${entriesDir}: cannot read the entries folder`);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // A mistyped folder says so, rather than that something inside it is unreadable.
+    if (code === 'ENOENT' && !existsSync(root)) throw new KnowledgeError(`${dir}: no such folder`);
+    throw new KnowledgeError(`${entriesDir}: cannot read the entries folder (${code ?? error})`);
   }
   if (files.length === 0) throw new KnowledgeError(`${entriesDir}: no entries (*.json) found`);
 

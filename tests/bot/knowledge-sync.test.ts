@@ -68,7 +68,7 @@ describe('createKnowledgeSync', () => {
     const store = sharedKey();
     const files = { now: engines.a as Engine | Error };
     const one = await instance(store, files);
-    files.now = new Error('entries/forum-date.json: cannot read as JSON at line 4, column 3: ...');
+    files.now = new Error('entries/forum-date.json:4:3: not valid JSON: ...');
     expect(await one.sync.reload('/reload')).toEqual({ ok: false, error: files.now.message });
     expect(await store.readKnowledgeVersion()).toBeUndefined();
     one.sync.stop();

@@ -91,7 +91,7 @@ describe('/reload', () => {
     );
     await h.handle(textMessage('/reload', { ...ADMIN, language_code: 'zh' }));
     const [reply] = h.seen().map((m) => m.text);
-    const error = /\S*forum-venue\.json: cannot read as JSON at line 4, column 3: .*/.exec(reply ?? '')?.[0];
+    const error = /\S*forum-venue\.json:4:3: not valid JSON: .*/.exec(reply ?? '')?.[0];
     expect(error, reply).toBeDefined();
     expect(reply).toBe(tr('zh', 'reload.failed', { error }));
     expect(live.current().knowledge.version).toBe(before);

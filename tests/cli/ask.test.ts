@@ -78,4 +78,36 @@ describe('ask with a question argument', () => {
     expect(run.stderr).toMatch(/--lang must be one of zh, ru, en/);
     expect(run.stdout).toBe('');
   });
+
+  it('--jsonl with a question in the arguments refuses it instead of dropping it, in JSON', () => {
+    const run = ask(['--jsonl', 'who spoke at the forum?'], '{"text":"когда открылся форум"}\n');
+    expect(run.status).toBe(2);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      error: expect.stringMatching(/^--jsonl reads the questions from standard input, not "who spoke/),
+    });
+  });
+
+  it('an unknown option or a missing value is one line of its own, exit 2', () => {
+    for (const [args, reason] of [
+      [['--frobnicate', 'hello'], 'unknown option --frobnicate'],
+      [['--lang'], '--lang needs a value'],
+      [['--lang', '--explain', 'hello'], '--lang needs a value'],
+      [['--json=yes', 'hello'], '--json takes no value'],
+    ] as const) {
+      const run = ask([...args]);
+      expect(run.status).toBe(2);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toMatch(/\n$/);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr.startsWith(`${reason}; usage: ask `)).toBe(true);
+    }
+  });
+
+  it('with --json, a usage error is JSON on stdout too', () => {
+    const run = ask(['--json', '--lang', 'fr', 'hello']);
+    expect(run.status).toBe(2);
+    expect(JSON.parse(run.stdout)).toMatchObject({ error: expect.stringMatching(/^--lang must be one of/) });
+  });
 });

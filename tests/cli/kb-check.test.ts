@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { type CheckReport, checkKnowledge, DEFAULT_ARTICLE_PATH } from '../../src/cli/kb-check.js';
@@ -53,7 +54,42 @@ describe('kb:check (the built CLI)', () => {
   it('reports a knowledge file that does not load as the loader words it, and exits 1', () => {
     const run = kbCheck([join(fixtures, 'no-such-dir')]);
     expect(run.status).toBe(1);
-    expect(run.stderr).toMatch(/no-such-dir\/entries: cannot read the entries folder/);
+    expect(run.stderr).toMatch(/no-such-dir: no such folder\n$/);
+  });
+
+  it('with --json, a folder that does not load is a JSON error too', () => {
+    const run = kbCheck(['--json', join(fixtures, 'no-such-dir')]);
+    expect(run.status).toBe(1);
+    expect(JSON.parse(run.stdout)).toEqual({ error: expect.stringMatching(/no-such-dir: no such folder$/) });
+  });
+
+  it('names the file, line and column of a knowledge file that is not valid JSON', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kb-json-'));
+    cpSync(join(fixtures, 'clean'), dir, { recursive: true });
+    const file = join(dir, 'entries', readdirSync(join(dir, 'entries'))[0] ?? '');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    // A missing comma at the end of line 3: the parser stops at the start of line 4.
+    lines[2] = (lines[2] ?? '').replace(/,$/, '');
+    writeFileSync(file, lines.join('\n'));
+    const run = kbCheck([dir]);
+    expect(run.status).toBe(1);
+    const column = (lines[3]?.search(/\S/) ?? 0) + 1;
+    expect(run.stderr).toContain(`${basename(file)}:4:${column}: not valid JSON`);
+    expect(run.stderr).not.toMatch(/position/);
+  });
+
+  it('an unknown option, or a second folder, is one line of its own, exit 2', () => {
+    for (const args of [['--frobnicate'], ['a', 'b'], ['--article']]) {
+      const run = kbCheck(args);
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr).toMatch(
+        /^(unknown option --frobnicate|unexpected argument "b"|--article needs a value); usage: kb:check/,
+      );
+    }
+    const json = kbCheck(['--json', '--frobnicate']);
+    expect(json.status).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: 'unknown option --frobnicate' });
   });
 
   it("fails a forum.json without the venue's coordinates, naming the file and the field", () => {

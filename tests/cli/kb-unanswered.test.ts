@@ -98,7 +98,7 @@ describe('kb:unanswered (the built CLI)', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^Nothing logged yet/);
     expect(readdirSync(dir)).toEqual([]);
-    const json = kbUnanswered(['--json', '--data-dir', join(dir, 'nested')]);
+    const json = kbUnanswered(['--json', '--data-dir', dir]);
     expect(JSON.parse(json.stdout)).toEqual({
       database: null,
       unanswered: { total: 0, groups: [] },
@@ -118,6 +118,36 @@ describe('kb:unanswered (the built CLI)', () => {
 
   it('rejects unknown options with exit code 2', () => {
     expect(kbUnanswered(['--verbose']).status).toBe(2);
+  });
+
+  it('a --data-dir that does not exist is an error, not "nothing logged yet"', () => {
+    const missing = join(tempDir(), 'typo');
+    const run = kbUnanswered(['--data-dir', missing]);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toBe(`--data-dir ${missing}: the folder does not exist\n`);
+    const json = kbUnanswered(['--json', '--data-dir', missing]);
+    expect(json.status).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ error: `--data-dir ${missing}: the folder does not exist` });
+  });
+
+  it('checks every configuration variable, as the bot does at start (LOG_LEVEL=loud)', () => {
+    const run = kbUnanswered(['--data-dir', tempDir()], { LOG_LEVEL: 'loud' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/^Invalid configuration: LOG_LEVEL must be one of/);
+    expect(run.stdout).toBe('');
+  });
+
+  it('a stray argument or a missing value is one line of its own, exit 2', () => {
+    for (const [args, reason] of [
+      [['data'], 'unexpected argument "data"'],
+      [['--data-dir'], '--data-dir needs a value'],
+    ] as const) {
+      const run = kbUnanswered([...args]);
+      expect(run.status).toBe(2);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+      expect(run.stderr.startsWith(`${reason}; usage: kb:unanswered`)).toBe(true);
+    }
   });
 });
 

@@ -116,7 +116,7 @@ describe('the bot process reloading its knowledge base (polling, SQLite)', () =>
       );
       await admin.say('/reload');
       const refused = (await admin.expectMessage()).text;
-      expect(refused).toMatch(/forum-venue\.json: cannot read as JSON at line 4, column 3: /);
+      expect(refused).toMatch(/forum-venue\.json:4:3: not valid JSON: /);
       expect(refused.startsWith(tr('ru', 'reload.failed', { error: '' }))).toBe(true);
       const [warning] = await waitForLogs(
         bot,

@@ -2,8 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { jsonErrorOffset, jsonErrorPosition } from '../../src/knowledge/json-position.js';
-import { DEFAULT_KNOWLEDGE_DIR } from '../../src/knowledge/load.js';
+import { jsonErrorOffset } from '../../src/knowledge/json-position.js';
+import { DEFAULT_KNOWLEDGE_DIR, jsonSyntaxError } from '../../src/knowledge/load.js';
 
 const parses = (text: string) => {
   try {
@@ -14,7 +14,7 @@ const parses = (text: string) => {
   }
 };
 
-describe('jsonErrorPosition', () => {
+describe('where a file stops being JSON', () => {
   it('finds nothing wrong in the shipped knowledge files', () => {
     const dir = join(DEFAULT_KNOWLEDGE_DIR, 'entries');
     const files = [
@@ -26,15 +26,17 @@ describe('jsonErrorPosition', () => {
   });
 
   it.each([
-    ['{"a": 1,}', 'line 1, column 9'],
-    ['{\n  "a": [1, 2\n}', 'line 3, column 1'],
-    ['{\n  "a": "line\nbreak"\n}', 'line 2, column 13'],
-    ['{"a": tru}', 'line 1, column 7'],
-    ['{"a": 1} x', 'line 1, column 10'],
-    ['', 'line 1, column 1'],
-    ['{"a": "\\q"}', 'line 1, column 8'],
+    ['{"a": 1,}', '1:9'],
+    ['{\n  "a": [1, 2\n}', '3:1'],
+    ['{\n  "a": "line\nbreak"\n}', '2:13'],
+    ['{"a": tru}', '1:7'],
+    ['{"a": 1} x', '1:10'],
+    ['', '1:1'],
+    ['{"a": "\\q"}', '1:8'],
   ])('%j: %s', (text, where) => {
-    expect(jsonErrorPosition(text)).toBe(where);
+    expect(jsonSyntaxError('f.json', text, new SyntaxError('broken'))).toBe(
+      `f.json:${where}: not valid JSON: broken`,
+    );
   });
 
   it('agrees with JSON.parse on what is JSON', () => {

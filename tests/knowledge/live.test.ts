@@ -53,7 +53,7 @@ describe('createLiveEngine', () => {
 
     expect(outcome.ok).toBe(false);
     const error = outcome.ok ? '' : outcome.error;
-    expect(error).toContain('forum-date.json: cannot read as JSON at line 4, column 1:');
+    expect(error).toContain('forum-date.json:4:1: not valid JSON:');
     expect(live.current()).toBe(before);
     expect(answered(live.current(), 'When did the forum open?')).toBe('forum-date');
     expect(lines.find((l) => l.level === 40)).toMatchObject({
@@ -100,7 +100,7 @@ describe('createLiveEngine', () => {
     const dir = copyKnowledge(tempDir());
     overwriteEntry(dir, 'forum-date', 'nope');
     await expect(createLiveEngine({ build: knowledgeBuilder(dir) })).rejects.toThrow(
-      /forum-date\.json: cannot read as JSON/,
+      /forum-date\.json:\d+:\d+: not valid JSON/,
     );
   });
 });

@@ -141,15 +141,18 @@ describe('a bad knowledge file', () => {
     expect(messageOf(off)).toMatch(/forum\.json: at venue\.latitude: must be between -90 and 90$/);
   });
 
-  it('reports broken JSON', () => {
+  it('reports broken JSON at its line and column, as an editor jumps to it', () => {
     const dir = withMutation('topics.json', () => null);
-    writeFileSync(join(dir, 'topics.json'), '[{"id": "forum",');
-    expect(messageOf(dir)).toMatch(/topics\.json: cannot read as JSON at line 1, column 17: /);
+    writeFileSync(join(dir, 'topics.json'), '[\n  {"id": "forum",\n   "entry" "x"}\n]\n');
+    expect(messageOf(dir)).toMatch(/topics\.json:3:12: not valid JSON: /);
+    expect(messageOf(dir)).not.toMatch(/position/);
   });
 
-  it('says on which line and column a hand-edited file stops being JSON', () => {
+  it('reports JSON cut short at its last line', () => {
     const dir = withMutation('topics.json', () => null);
-    writeFileSync(join(dir, 'topics.json'), '[\n  {"id": "forum",\n   "entry": "forum-date",,\n  }\n]\n');
-    expect(messageOf(dir)).toMatch(/topics\.json: cannot read as JSON at line 3, column 26: /);
+    writeFileSync(join(dir, 'topics.json'), '[{"id": "forum",\n');
+    expect(messageOf(dir)).toMatch(/topics\.json:2:1: not valid JSON: \S/);
+    writeFileSync(join(dir, 'topics.json'), '[{"id": "forum"');
+    expect(messageOf(dir)).toMatch(/topics\.json:1:16: not valid JSON: \S/);
   });
 });
