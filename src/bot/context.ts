@@ -3,6 +3,7 @@ import type { Context } from 'telegraf';
 import type { UserFromGetMe } from 'telegraf/types';
 import type { Engine } from '../engine/types.js';
 import type { Translate } from '../i18n.js';
+import type { LiveEngine } from '../knowledge/live.js';
 import type { KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
@@ -11,6 +12,11 @@ import type { PreferenceStore } from '../store/preferences.js';
 import type { BotMetrics } from './metrics.js';
 import type { FloodOptions } from './middleware/flood.js';
 import type { Outbound } from './outbound.js';
+import type { SignalRecorderOptions } from './signals.js';
+
+/** The engine to answer this update with: taken once at its start, so a reload cannot change it midway. */
+export const currentEngine = (deps: Pick<BotDeps, 'engine' | 'live'>): Engine =>
+  deps.live?.current() ?? deps.engine;
 
 /** Everything the bot needs, injected so tests can build a bot with fakes. */
 export interface BotDeps {
@@ -19,7 +25,12 @@ export interface BotDeps {
   apiRoot?: string | undefined;
   /** The bot's identity if already known (tests, or after getMe at startup): saves a getMe call. */
   botInfo?: UserFromGetMe | undefined;
+  /** The engine at start; handlers answer with `live.current()` when `live` is given. */
   engine: Engine;
+  /** The engine answering now, replaced while the bot runs (accepted alternates, reloads). */
+  live?: LiveEngine | undefined;
+  /** Where traffic signals and curators' decisions go (kb:suggest, /review); default: not recorded. */
+  signals?: SignalRecorderOptions | undefined;
   knowledge: KnowledgeBase;
   store: PreferenceStore;
   /** Where unanswered questions and 👍/👎 votes go for the curators (may share the store's database). */
@@ -28,7 +39,7 @@ export interface BotDeps {
   logger: Logger;
   /** Reply language when neither the user, the question nor Telegram's language_code tells one. */
   defaultLang: Lang;
-  /** Telegram user ids allowed to use /stats (default: nobody). */
+  /** Telegram user ids allowed to use /stats and /review (default: nobody). */
   adminIds?: readonly number[] | undefined;
   /** Where every Bot API call goes (default: a queue with Telegram's limits, see outbound.ts). */
   outbound?: Outbound | undefined;

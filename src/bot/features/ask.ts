@@ -12,10 +12,11 @@ import {
 import { DEFAULT_MATCHER_OPTIONS } from '../../engine/options.js';
 import type { EngineResult } from '../../engine/types.js';
 import { buildReply } from '../../render/reply.js';
-import type { BotContext, BotDeps } from '../context.js';
+import { type BotContext, type BotDeps, currentEngine } from '../context.js';
 import { excerpt } from '../html.js';
 import { rememberLang } from '../middleware/preferences.js';
 import { optional, replyText, sendView } from '../reply.js';
+import type { SignalRecorder } from '../signals.js';
 import { switchLanguage } from './language.js';
 
 /** The command at the start of a message ("/foo@SomeBot rest" -> { name: "foo", to: "SomeBot" }), if any. */
@@ -94,14 +95,15 @@ export async function saveConversation(
 
 /** Remembers an entry answered by a button or a command, as if the user had asked for it. */
 export async function rememberEntry(deps: BotDeps, ctx: BotContext, entryId: string): Promise<void> {
-  const result = entryResult(deps.engine, [entryId], ctx.lang);
+  const engine = currentEngine(deps);
+  const result = entryResult(engine, [entryId], ctx.lang);
   if (result)
-    await saveConversation(deps, ctx, stateAfter(deps.engine, await loadConversation(deps, ctx), result));
+    await saveConversation(deps, ctx, stateAfter(engine, await loadConversation(deps, ctx), result));
 }
 
 /** Text messages: questions go to the engine; commands nobody handled get a hint. */
-export function askFeature(deps: BotDeps): Composer<BotContext> {
-  const { engine, logger } = deps;
+export function askFeature(deps: BotDeps, signals?: SignalRecorder): Composer<BotContext> {
+  const { logger } = deps;
   const composer = new Composer<BotContext>();
   const { maxQueryLength } = DEFAULT_MATCHER_OPTIONS;
 
@@ -119,6 +121,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     const question = withoutMention(ctx.message.text, ctx.me);
     if (!question) return replyText(ctx, ctx.t('ask.empty'));
 
+    const engine = currentEngine(deps);
     const conversation = await loadConversation(deps, ctx);
     const started = performance.now();
     const { turn, state, chosen } = converse(engine, conversation, question, {
@@ -143,6 +146,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     deps.metrics?.countAnswer(result.kind, result.lang);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
     await recordResult(deps, ctx, question, result);
+    await signals?.question(ctx.from.id, question, result);
     await saveConversation(deps, ctx, state);
   });
   return composer;
