@@ -11,7 +11,7 @@ import type { PendingAlternate, Signal, SignalOutcome, SuggestionDecision } from
 export interface SuggestOptions {
   /** A press, vote or rephrasing counts as following a question within this many milliseconds. */
   followWindowMs: number;
-  /** The engine's best entry is proposed when it scores at least this much for the group's question. */
+  /** The engine's first "did you mean" offer is proposed when it scored at least this much. */
   minRunnerUpScore: number;
   /** How many wordings of a group are shown (and accepted) per language at most. */
   maxExamplesPerLang: number;
@@ -26,7 +26,7 @@ export const DEFAULT_SUGGEST_OPTIONS: Readonly<SuggestOptions> = Object.freeze({
   includeDecided: false,
 });
 
-/** Where a proposal comes from, strongest first. */
+/** Where a proposal comes from, strongest first ("engine": the bot's own first "did you mean" offer). */
 export type ProposalSource = 'press' | 'rephrase' | 'engine';
 
 /** What a group should become. */
@@ -97,7 +97,10 @@ function follow(signals: readonly Signal[], termsOf: (text: string) => string[],
     for (const s of list) {
       const recent = last !== undefined && s.at - last.signal.at <= windowMs;
       if (s.type === 'press') {
-        if (last && recent && last.signal.candidates.some((c) => c.id === s.entryId)) last.chosen = s.entryId;
+        // A "did you mean" button, or after "I don't know" a topic of the menu it shows: the user's pick.
+        const offered =
+          last?.signal.outcome === 'refuse' || last?.signal.candidates.some((c) => c.id === s.entryId);
+        if (last && recent && offered) last.chosen = s.entryId;
       } else if (s.type === 'vote') {
         if (s.vote === 'down' && last && last.signal.entryId === s.entryId) {
           last.downvoted = true;
@@ -137,8 +140,8 @@ const mostCommon = (counts: Map<string, number>): [string, number] | undefined =
 
 /**
  * Groups the recorded questions worth a curator's look and proposes an entry for each: the entry users
- * chose in "did you mean" first, then the one a rephrasing got answered by, then the engine's best
- * runner-up; else "new entry needed" (it names known things) or "out of scope". Most asked first.
+ * chose in "did you mean" first, then the one a rephrasing got answered by, then the engine's own first
+ * offer among close scores; else "new entry needed" (it names known things) or "out of scope". Most asked first.
  */
 export function suggestGroups(
   signals: readonly Signal[],
@@ -181,26 +184,33 @@ export function suggestGroups(
     const outcomes: Partial<Record<SignalOutcome, number>> = {};
     const presses: Record<string, number> = {};
     const rephrases = new Map<string, number>();
+    const offered = new Map<string, { n: number; score: number }>();
     let repeats = 0;
     for (const a of group.asked) {
       outcomes[a.signal.outcome] = (outcomes[a.signal.outcome] ?? 0) + 1;
       if (a.chosen) presses[a.chosen] = (presses[a.chosen] ?? 0) + 1;
       if (a.rephrasedTo) rephrases.set(a.rephrasedTo, (rephrases.get(a.rephrasedTo) ?? 0) + 1);
       if (a.repeated) repeats += 1;
+      // Implicit: the bot hesitated between close answers ("did you mean"); its first offer counts.
+      const first = a.signal.outcome === 'suggestions' ? a.signal.candidates[0] : undefined;
+      if (first) {
+        const seen = offered.get(first.id) ?? { n: 0, score: 0 };
+        offered.set(first.id, { n: seen.n + 1, score: Math.max(seen.score, first.score) });
+      }
     }
     const top = examples[0] as Example;
     const explained = engine.explain(top.text, 5);
     const ranked = explained.ranked.filter((r) => engine.entry(r.id)?.kind !== 'chitchat');
     const pressed = mostCommon(new Map(Object.entries(presses)));
     const rephrased = mostCommon(rephrases);
-    const best = ranked[0];
+    const best = [...offered].sort((a, b) => b[1].n - a[1].n || b[1].score - a[1].score)[0];
     const proposal: Proposal = pressed
       ? { kind: 'entry', entryId: pressed[0], source: 'press', score: null }
       : rephrased
         ? { kind: 'entry', entryId: rephrased[0], source: 'rephrase', score: null }
-        : best && best.score >= options.minRunnerUpScore
-          ? { kind: 'entry', entryId: best.id, source: 'engine', score: Number(best.score.toFixed(3)) }
-          : explained.terms.some((t) => t.known && t.role !== 'question' && t.role !== 'offTopic')
+        : best && best[1].score >= options.minRunnerUpScore
+          ? { kind: 'entry', entryId: best[0], source: 'engine', score: Number(best[1].score.toFixed(3)) }
+          : explained.terms.some((t) => t.known && t.entity)
             ? { kind: 'new-entry' }
             : { kind: 'out-of-scope' };
     out.push({
