@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { collisions, type Problem } from '../cli/kb-check.js';
 import { createEngine } from '../engine/engine.js';
 import { DEFAULT_KNOWLEDGE_DIR, type KnowledgeBase, loadKnowledge } from '../knowledge/load.js';
-import { type Alternate, hasQuestion, withAlternates } from '../knowledge/pending.js';
+import { type Alternate, foldQuestion, hasQuestion, withAlternates } from '../knowledge/pending.js';
 import { entrySchema } from '../knowledge/schema.js';
 
 /** What writing alternates did: the files written and the alternates already there, or why nothing was. */
@@ -43,7 +43,8 @@ export function writeAlternates(
   for (const a of alternates) {
     const entry = kb.byId.get(a.entryId);
     const duplicate = wanted.some(
-      (w) => w.entryId === a.entryId && w.lang === a.lang && w.question === a.question,
+      (w) =>
+        w.entryId === a.entryId && w.lang === a.lang && foldQuestion(w.question) === foldQuestion(a.question),
     );
     if (!entry || hasQuestion(entry, a.lang, a.question) || duplicate) present.push(a);
     else wanted.push({ ...a, question: a.question.trim() });
@@ -51,8 +52,10 @@ export function writeAlternates(
   if (wanted.length === 0) return { ok: true, written: [], present, files: [] };
 
   const after = withAlternates(kb, wanted);
-  const before = collisionErrors(kb);
-  for (const [key, problem] of collisionErrors(after)) {
+  const errors = collisionErrors(after);
+  // Only when there are errors is the (equally slow) check of the knowledge base as it was needed.
+  const before = errors.size > 0 ? collisionErrors(kb) : new Map<string, Problem>();
+  for (const [key, problem] of errors) {
     if (!before.has(key))
       return { ok: false, error: `refused: ${problem.entries[0]} ${problem.path}: ${problem.message}` };
   }
