@@ -61,7 +61,7 @@ export function formatSuggestReport(report: SuggestReport): string {
           : 'out of scope';
     out.push(
       '',
-      `[${g.id}] asked ${g.count}× (${outcomes})${presses ? `; "did you mean" presses: ${presses}` : ''}${g.repeats ? `; asked again ${g.repeats}×` : ''}${g.decision ? `; ${g.decision.decision}${g.decision.entryId ? ` into ${g.decision.entryId}` : ''}` : ''}`,
+      `[${g.id}] asked ${g.count}× (${outcomes})${presses ? `; chosen by users: ${presses}` : ''}${g.repeats ? `; asked again ${g.repeats}×` : ''}${g.decision ? `; ${g.decision.decision}${g.decision.entryId ? ` into ${g.decision.entryId}` : ''}` : ''}`,
       `  proposal: ${proposed}`,
       ...g.examples.map((e) => `  ${e.lang}  ${JSON.stringify(e.text)}${e.count > 1 ? ` ×${e.count}` : ''}`),
     );

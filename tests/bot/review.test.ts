@@ -46,7 +46,7 @@ function reviewSuite(name: string, open: () => Promise<Store>) {
     for (const store of opened.splice(0)) await store.close();
   });
 
-  describe(`${name}: signals and /review`, () => {
+  describe(`${name}: signals and /review`, { timeout: 60_000 }, () => {
     it('records the question, what the bot did and the topic pressed next, with the user only as a hash', async () => {
       const store = await fresh();
       const { harness } = await reviewBot(store);

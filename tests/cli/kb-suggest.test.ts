@@ -83,7 +83,7 @@ function suggestSuite(
   name: string,
   location: () => Promise<{ env: { dataDir?: string; storeUrl?: string }; store: () => Promise<Store> }>,
 ) {
-  describe(`${name}: npm run kb:suggest`, () => {
+  describe(`${name}: npm run kb:suggest`, { timeout: 60_000 }, () => {
     it('groups the recorded questions and proposes an entry for each, with counts and examples', async () => {
       const { env, store } = await location();
       const s = await store();
@@ -113,7 +113,9 @@ function suggestSuite(
       expect(byText.has('when did the forum open?')).toBe(false);
 
       const text = await cli([], env);
-      expect(text.stdout).toContain(`[${paperwork?.id}] asked 2×`);
+      expect(text.stdout).toContain(
+        `[${paperwork?.id}] asked 2× (refuse 2); chosen by users: agreements-overview ×2`,
+      );
       expect(text.stdout).toContain('proposal: agreements-overview (users chose it)');
       expect(text.stdout).toContain(`npm run kb:suggest -- --accept ${paperwork?.id}`);
     });
