@@ -139,7 +139,8 @@ const mostCommon = (counts: Map<string, number>): [string, number] | undefined =
   [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0];
 
 /**
- * Groups the recorded questions worth a curator's look and proposes an entry for each: the entry users
+ * Groups the recorded questions by their terms, keeps the groups with a question worth a curator's look
+ * (not answered, or answered and then complained about or asked again) and proposes an entry for each: the entry users
  * chose in "did you mean" first, then the one a rephrasing got answered by, then the engine's own first
  * offer among close scores; else "new entry needed" (it names known things) or "out of scope". Most asked first.
  */
@@ -161,7 +162,6 @@ export function suggestGroups(
     return terms;
   };
   for (const asked of follow(signals, termsOf, options.followWindowMs)) {
-    if (!worthReviewing(asked)) continue;
     const terms = termsOf(asked.signal.text);
     if (terms.length === 0) continue;
     const id = groupId(terms);
@@ -178,6 +178,8 @@ export function suggestGroups(
 
   const out: SuggestionGroup[] = [];
   for (const [id, group] of groups) {
+    // A group that was always answered without complaint has nothing to teach.
+    if (!group.asked.some(worthReviewing)) continue;
     const decision = decided.get(id);
     if (decision && !options.includeDecided) continue;
     const examples = [...group.wordings.values()].sort((a, b) => b.count - a.count);
