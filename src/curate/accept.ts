@@ -27,6 +27,21 @@ function collisionErrors(kb: KnowledgeBase): Map<string, Problem> {
 }
 
 /**
+ * Why adding these alternates must be refused: a collision kb:check would report that it does not report
+ * now (another entry's question answered by this one, or the new question answered by another), as one
+ * line naming the entry, the JSON path and both scores; undefined when they are fine.
+ */
+export function collisionRefusal(kb: KnowledgeBase, alternates: readonly Alternate[]): string | undefined {
+  const errors = collisionErrors(withAlternates(kb, alternates));
+  // Only when there are errors is the (equally slow) check of the knowledge base as it was needed.
+  const before = errors.size > 0 ? collisionErrors(kb) : new Map<string, Problem>();
+  for (const [key, problem] of errors) {
+    if (!before.has(key)) return `refused: ${problem.entries[0]} ${problem.path}: ${problem.message}`;
+  }
+  return undefined;
+}
+
+/**
  * Adds alternate questions to their entries' files under `dir`. Nothing is written when an entry is
  * unknown, a file would not validate, or an added question makes kb:check report a collision it did not
  * before (the reason names the question and the entry that would answer it).
@@ -51,14 +66,8 @@ export function writeAlternates(
   }
   if (wanted.length === 0) return { ok: true, written: [], present, files: [] };
 
-  const after = withAlternates(kb, wanted);
-  const errors = collisionErrors(after);
-  // Only when there are errors is the (equally slow) check of the knowledge base as it was needed.
-  const before = errors.size > 0 ? collisionErrors(kb) : new Map<string, Problem>();
-  for (const [key, problem] of errors) {
-    if (!before.has(key))
-      return { ok: false, error: `refused: ${problem.entries[0]} ${problem.path}: ${problem.message}` };
-  }
+  const refusal = collisionRefusal(kb, wanted);
+  if (refusal) return { ok: false, error: refusal };
 
   const files: string[] = [];
   const contents: Array<[string, string]> = [];

@@ -150,6 +150,43 @@ function reviewSuite(name: string, open: () => Promise<Store>) {
       ]);
       expect((await store.decisions()).map((d) => d.decision).sort()).toEqual(['accepted', 'rejected']);
     });
+
+    it('skips to the next suggestion, and refuses an entry that would steal another entry’s question', async () => {
+      const store = await fresh();
+      const { harness } = await reviewBot(store);
+      await harness.handle(textMessage(MISSED, READER));
+      // Forum-date's own question, answered right but voted 👎.
+      await harness.handle(textMessage('When did the forum open?', { id: 777_004 }));
+      const voted = harness
+        .seen()
+        .at(-1)
+        ?.buttons.find((b) => b.data.startsWith('d:'));
+      await harness.handle(buttonPress(voted?.data ?? '', { id: 777_004 }));
+      harness.clear();
+      await harness.handle(textMessage('/review', ADMIN));
+      const first = harness.seen().at(-1);
+      const skip = first?.buttons.find((b) => b.text === tr('en', 'review.skip'));
+      harness.clear();
+      await harness.handle(buttonPress(skip?.data ?? '', ADMIN));
+      const second = harness.seen().at(-1);
+      expect(second?.text).not.toBe(first?.text);
+      const opened = [first, second].find((m) => m?.text.includes('When did the forum open?'));
+      harness.clear();
+      await harness.handle(
+        buttonPress(opened?.buttons.find((b) => b.text === tr('en', 'review.other'))?.data ?? '', ADMIN),
+      );
+      const venue = harness
+        .seen()
+        .at(-1)
+        ?.buttons.find((b) => b.data.endsWith(':forum-venue'));
+      harness.clear();
+      await harness.handle(buttonPress(venue?.data ?? '', ADMIN));
+      expect(harness.seen().at(-1)?.text).toMatch(
+        /^Could not apply it: refused: forum-venue i18n\.en\.questions\[\d+\]: question "When did the forum open\?" is answered by forum-date/,
+      );
+      expect(await store.pendingAlternates()).toEqual([]);
+      expect(await store.decisions()).toEqual([]);
+    });
   });
 }
 

@@ -1,8 +1,10 @@
 import { Composer, Markup } from 'telegraf';
 import type { InlineKeyboardButton, InlineKeyboardMarkup } from 'telegraf/types';
+import { collisionRefusal } from '../../curate/accept.js';
 import { groupAlternates, type SuggestionGroup, suggestGroups } from '../../curate/suggest.js';
 import type { Engine, Lang } from '../../engine/types.js';
 import type { Translate } from '../../i18n.js';
+import { withAlternates } from '../../knowledge/pending.js';
 import type { SignalStore } from '../../store/signals.js';
 import { type CallbackAction, onCallback, packCallback } from '../callback-data.js';
 import { type BotContext, type BotDeps, currentEngine } from '../context.js';
@@ -134,16 +136,16 @@ export function reviewFeature(deps: BotDeps): Composer<BotContext> {
       }
       if (action.op === 'other') {
         await ctx.answerCbQuery();
-        const ids = [
-          ...new Set(
-            engine.topics.flatMap((topic) => [topic.entry, ...(engine.entry(topic.entry)?.items ?? [])]),
-          ),
-        ];
-        const all = [...ids, ...ids.flatMap((id) => engine.entry(id)?.related ?? [])];
         return replyText(
           ctx,
           ctx.t('review.chooseEntry'),
-          entriesKeyboard(group, engine, ctx.lang, ctx.t, all),
+          entriesKeyboard(
+            group,
+            engine,
+            ctx.lang,
+            ctx.t,
+            deps.knowledge.entries.map((e) => e.id),
+          ),
         );
       }
       if (action.op === 'reject') {
@@ -156,14 +158,17 @@ export function reviewFeature(deps: BotDeps): Composer<BotContext> {
       const entry = 'id' in action ? engine.entry(action.id) : undefined;
       if (!entry) return ctx.answerCbQuery(ctx.t('bot.staleButton'));
       const alternates = groupAlternates(group, entry.id, now());
+      // The same check as kb:suggest --accept, over knowledge/ and what is pending already.
+      await ctx.answerCbQuery();
+      const refusal = collisionRefusal(
+        withAlternates(deps.knowledge, await store.pendingAlternates()),
+        alternates,
+      );
+      if (refusal) return replyText(ctx, ctx.t('review.failed', { error: refusal }));
       await store.addPendingAlternates(alternates);
       await store.decide({ group: group.id, decision: 'accepted', entryId: entry.id, at: now() });
       const outcome = await deps.live?.reload(`review accepted ${group.id} into ${entry.id}`);
-      if (outcome && !outcome.ok) {
-        await ctx.answerCbQuery();
-        return replyText(ctx, ctx.t('review.failed', { error: outcome.error }));
-      }
-      await ctx.answerCbQuery();
+      if (outcome && !outcome.ok) return replyText(ctx, ctx.t('review.failed', { error: outcome.error }));
       await optional(logger, ctx, 'editMessageReplyMarkup', () => ctx.editMessageReplyMarkup(undefined));
       await replyText(
         ctx,
