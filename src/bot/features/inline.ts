@@ -1,7 +1,7 @@
 import { Composer } from 'telegraf';
 import type { InlineQueryResultArticle } from 'telegraf/types';
 import type { Entry, EntryRef, Lang } from '../../engine/types.js';
-import type { BotContext, BotDeps } from '../context.js';
+import { type BotContext, type BotDeps, currentEngine } from '../context.js';
 import { escapeHtml, tag } from '../html.js';
 
 /** Telegram shows at most this many inline answers from us. */
@@ -27,9 +27,10 @@ function article(entry: Entry, lang: Lang): InlineQueryResultArticle {
 }
 
 /** Inline mode: "@bot question" in any chat offers up to 5 answers as articles in the user's language. */
-export function inlineFeature({ engine }: BotDeps): Composer<BotContext> {
+export function inlineFeature(deps: BotDeps): Composer<BotContext> {
   const composer = new Composer<BotContext>();
   composer.on('inline_query', async (ctx) => {
+    const engine = currentEngine(deps);
     const query = ctx.inlineQuery.query.trim();
     let lang: Lang = ctx.lang;
     let hits: EntryRef[];
