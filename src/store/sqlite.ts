@@ -241,10 +241,14 @@ function openDatabase(dataDir: string, file: string): Database.Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     const current = db;
-    current.transaction(() => {
-      current.exec(SCHEMA);
-      current.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    // IMMEDIATE: the write lock is taken up front, waiting (busy_timeout) for another process opening the
+    // same file; a read first and a write later could not wait, and would fail with "database is locked".
+    current
+      .transaction(() => {
+        current.exec(SCHEMA);
+        current.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
     return db;
   } catch (error) {
     db?.close();
