@@ -75,7 +75,7 @@ interface Asked {
   repeated?: boolean;
 }
 
-/** The group key of a question: the engine's analysed terms, sorted, without duplicates. */
+/** The group key of a question: the engine's analysed terms, sorted, each once. */
 export function groupTerms(engine: Engine, text: string): string[] {
   return [...new Set(engine.explain(text, 0).terms.map((t) => t.text))].sort();
 }
