@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { LANGS, type Lang } from './knowledge/schema.js';
+import { DEFAULT_SIGNAL_RETENTION_DAYS } from './store/signals.js';
 
 /** Where the bot keeps its SQLite database when DATA_DIR is not set. */
 export const DEFAULT_DATA_DIR = './data';
@@ -63,6 +64,10 @@ export interface Config {
   kbReloadCheckSeconds: number;
   /** Where the separate Prometheus /metrics server listens (METRICS_PORT); undefined: none. */
   metrics?: { port: number; host: string } | undefined;
+  /** Users are recorded in traffic signals as an HMAC under this secret (SIGNAL_SECRET); undefined: derived from the token. Never log it. */
+  signalSecret?: string | undefined;
+  /** Traffic signals older than this many days are pruned (SIGNAL_RETENTION_DAYS). */
+  signalRetentionDays: number;
 }
 
 /** Configuration that cannot be used; the message names the variable and what was expected. */
@@ -166,6 +171,13 @@ const common = {
     .min(1, 'must be between 1 and 3600 seconds')
     .max(3600, 'must be between 1 and 3600 seconds')
     .default(DEFAULT_KB_RELOAD_CHECK_SECONDS),
+  SIGNAL_SECRET: z.string().trim().min(16, 'must be at least 16 characters').optional(),
+  SIGNAL_RETENTION_DAYS: z.coerce
+    .number({ error: 'must be a number of days' })
+    .int('must be a whole number of days')
+    .min(1, 'must be between 1 and 3650 days')
+    .max(3650, 'must be between 1 and 3650 days')
+    .default(DEFAULT_SIGNAL_RETENTION_DAYS),
 };
 
 const WEBHOOK_ONLY = 'is required when BOT_MODE=webhook';
@@ -282,17 +294,20 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       e.METRICS_PORT === undefined
         ? undefined
         : { port: e.METRICS_PORT, host: present.HOST?.trim() ?? DEFAULT_METRICS_HOST },
+    signalSecret: e.SIGNAL_SECRET,
+    signalRetentionDays: e.SIGNAL_RETENTION_DAYS,
   };
 }
 
 /**
- * What must never be logged: the token, the webhook secret, and the credentials in STORE_URL and
+ * What must never be logged: the token, the webhook secret, the signal secret, and the credentials in STORE_URL and
  * TELEGRAM_API_ROOT (user:password@ of either).
  */
 export function configSecrets(config: Config): string[] {
   return [
     config.token,
     ...(config.mode.kind === 'webhook' ? [config.mode.secret] : []),
+    ...(config.signalSecret ? [config.signalSecret] : []),
     ...urlCredentials(config.storeUrl),
     ...urlCredentials(config.apiRoot),
   ];

@@ -42,6 +42,7 @@ describe('createConfig', () => {
       knowledgeDir: undefined,
       kbReloadCheckSeconds: DEFAULT_KB_RELOAD_CHECK_SECONDS,
       mode: { kind: 'polling' },
+      signalRetentionDays: 90,
     });
   });
 
@@ -63,8 +64,12 @@ describe('createConfig', () => {
       ADMIN_IDS: ' 1001, 2002 ,1001',
       KNOWLEDGE_DIR: ' /srv/knowledge ',
       KB_RELOAD_CHECK_SECONDS: '30',
+      SIGNAL_SECRET: 'a-long-signal-secret',
+      SIGNAL_RETENTION_DAYS: '30',
     });
     expect(config).toEqual({
+      signalSecret: 'a-long-signal-secret',
+      signalRetentionDays: 30,
       token: TOKEN,
       apiRoot: 'http://127.0.0.1:8081',
       dataDir: '/var/lib/forum-bot',
@@ -94,6 +99,9 @@ describe('createConfig', () => {
     [{}, 'Invalid configuration: BOT_TOKEN is required'],
     [{ BOT_TOKEN: 'not-a-token' }, 'BOT_TOKEN must look like'],
     [{ BOT_TOKEN: TOKEN, BOT_MODE: 'carrier-pigeon' }, 'BOT_MODE must be "polling" or "webhook"'],
+    [{ BOT_TOKEN: TOKEN, SIGNAL_RETENTION_DAYS: '0' }, 'SIGNAL_RETENTION_DAYS must be between 1 and 3650'],
+    [{ BOT_TOKEN: TOKEN, SIGNAL_RETENTION_DAYS: 'forever' }, 'SIGNAL_RETENTION_DAYS must be a number'],
+    [{ BOT_TOKEN: TOKEN, SIGNAL_SECRET: 'short' }, 'SIGNAL_SECRET must be at least 16 characters'],
     [{ BOT_TOKEN: TOKEN, BOT_MODE: 'webhook' }, 'WEBHOOK_DOMAIN is required when BOT_MODE=webhook'],
     [{ ...webhook, WEBHOOK_SECRET: undefined }, 'WEBHOOK_SECRET is required when BOT_MODE=webhook'],
     [{ ...webhook, WEBHOOK_SECRET: 'has spaces' }, 'WEBHOOK_SECRET must be 1-256 characters'],

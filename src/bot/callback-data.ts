@@ -14,7 +14,16 @@ export type CallbackAction =
   | { type: 'entry'; lang: Lang; id: string }
   | { type: 'source'; lang: Lang; id: string }
   | { type: 'lang'; lang: Lang }
-  | { type: 'vote'; lang: Lang; id: string; vote: Vote };
+  | { type: 'vote'; lang: Lang; id: string; vote: Vote }
+  /**
+   * /review's buttons (admins only): accept a suggestion group into an entry, list the other entries,
+   * reject it, or skip to the next group. `group` is the group's 8-hex-digit id (curate/suggest.ts).
+   */
+  | { type: 'review'; op: 'accept'; group: string; id: string }
+  | { type: 'review'; op: ReviewOp; group: string };
+
+/** /review's operations other than accepting. */
+export type ReviewOp = 'other' | 'reject' | 'skip';
 
 export type CallbackType = CallbackAction['type'];
 
@@ -23,17 +32,23 @@ export type CallbackType = CallbackAction['type'];
 const PREFIX = { entry: 'e', source: 's', lang: 'l' } as const;
 const VOTE_PREFIX = { up: 'u', down: 'd' } as const satisfies Record<Vote, string>;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// Review buttons: "r:a:<group>:<entry id>", "r:o:<group>", "r:x:<group>", "r:s:<group>".
+const REVIEW_PREFIX = 'r';
+const REVIEW_OPS = { accept: 'a', other: 'o', reject: 'x', skip: 's' } as const;
+const GROUP = /^[0-9a-f]{8}$/;
 
 const isLang = (value: string | undefined): value is Lang => LANGS.includes(value as Lang);
 
 /** Packs an action into callback_data; throws RangeError if it would exceed Telegram's 64 bytes. */
 export function packCallback(action: CallbackAction): string {
   const data =
-    action.type === 'lang'
-      ? `${PREFIX.lang}:${action.lang}`
-      : action.type === 'vote'
-        ? `${VOTE_PREFIX[action.vote]}:${action.lang}:${action.id}`
-        : `${PREFIX[action.type]}:${action.lang}:${action.id}`;
+    action.type === 'review'
+      ? `${REVIEW_PREFIX}:${REVIEW_OPS[action.op]}:${action.group}${action.op === 'accept' ? `:${action.id}` : ''}`
+      : action.type === 'lang'
+        ? `${PREFIX.lang}:${action.lang}`
+        : action.type === 'vote'
+          ? `${VOTE_PREFIX[action.vote]}:${action.lang}:${action.id}`
+          : `${PREFIX[action.type]}:${action.lang}:${action.id}`;
   if (Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_DATA_BYTES) {
     throw new RangeError(`callback_data "${data}" is longer than ${MAX_CALLBACK_DATA_BYTES} bytes`);
   }
@@ -44,6 +59,7 @@ export function packCallback(action: CallbackAction): string {
 export function unpackCallback(data: string | undefined): CallbackAction | null {
   if (data === undefined || Buffer.byteLength(data, 'utf8') > MAX_CALLBACK_DATA_BYTES) return null;
   const [prefix, lang, id, ...rest] = data.split(':');
+  if (prefix === REVIEW_PREFIX) return unpackReview(lang, id, rest);
   if (rest.length > 0 || !isLang(lang)) return null;
   if (prefix === PREFIX.lang) return id === undefined ? { type: 'lang', lang } : null;
   if (id === undefined || !SLUG.test(id)) return null;
@@ -51,6 +67,25 @@ export function unpackCallback(data: string | undefined): CallbackAction | null 
   if (prefix === PREFIX.source) return { type: 'source', lang, id };
   if (prefix === VOTE_PREFIX.up) return { type: 'vote', lang, id, vote: 'up' };
   if (prefix === VOTE_PREFIX.down) return { type: 'vote', lang, id, vote: 'down' };
+  return null;
+}
+
+function unpackReview(
+  op: string | undefined,
+  group: string | undefined,
+  rest: string[],
+): CallbackAction | null {
+  if (group === undefined || !GROUP.test(group)) return null;
+  if (op === REVIEW_OPS.accept) {
+    const [id, ...more] = rest;
+    return id !== undefined && more.length === 0 && SLUG.test(id)
+      ? { type: 'review', op: 'accept', group, id }
+      : null;
+  }
+  if (rest.length > 0) return null;
+  if (op === REVIEW_OPS.other) return { type: 'review', op: 'other', group };
+  if (op === REVIEW_OPS.reject) return { type: 'review', op: 'reject', group };
+  if (op === REVIEW_OPS.skip) return { type: 'review', op: 'skip', group };
   return null;
 }
 

@@ -10,6 +10,7 @@ import type { PreferenceStore } from '../store/preferences.js';
 import type { BotMetrics } from './metrics.js';
 import type { FloodOptions } from './middleware/flood.js';
 import type { Outbound } from './outbound.js';
+import type { SignalRecorderOptions } from './signals.js';
 
 /** Everything the bot needs, injected so tests can build a bot with fakes. */
 export interface BotDeps {
@@ -20,6 +21,10 @@ export interface BotDeps {
   botInfo?: UserFromGetMe | undefined;
   /** The answer engine; each update takes live.current() once, so a reload never splits an update. */
   live: LiveEngine;
+  /** The knowledge folder the engine is built from (default: the shipped knowledge/), for /review's checks. */
+  knowledgeDir?: string | undefined;
+  /** Where traffic signals and curators' decisions go (kb:suggest, /review); default: not recorded. */
+  signals?: SignalRecorderOptions | undefined;
   store: PreferenceStore;
   /** Where unanswered questions and 👍/👎 votes go for the curators (may share the store's database). */
   feedback: FeedbackStore;
@@ -27,7 +32,7 @@ export interface BotDeps {
   logger: Logger;
   /** Reply language when neither the user, the question nor Telegram's language_code tells one. */
   defaultLang: Lang;
-  /** Telegram user ids allowed to use /stats and /reload (default: nobody). */
+  /** Telegram user ids allowed to use /stats, /reload and /review (default: nobody). */
   adminIds?: readonly number[] | undefined;
   /**
    * What /reload does (default: live.reload); with several instances it also tells the others to reload.

@@ -7,6 +7,7 @@ import { helpFeature } from './features/help.js';
 import { inlineFeature } from './features/inline.js';
 import { languageFeature } from './features/language.js';
 import { reloadFeature } from './features/reload.js';
+import { reviewFeature } from './features/review.js';
 import { startFeature } from './features/start.js';
 import { statsFeature } from './features/stats.js';
 import { topicsFeature } from './features/topics.js';
@@ -17,6 +18,7 @@ import { groupFilterMiddleware } from './middleware/group-filter.js';
 import { localeMiddleware } from './middleware/locale.js';
 import { preferencesMiddleware } from './middleware/preferences.js';
 import { createOutbound, QueuedTelegram } from './outbound.js';
+import { createSignalRecorder } from './signals.js';
 
 /** Longest a single update may take before it counts as failed (and the user gets an apology). */
 export const HANDLER_TIMEOUT_MS = 30_000;
@@ -47,6 +49,8 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
   Object.assign(bot.context, { telegram });
   if (deps.botInfo) bot.botInfo = deps.botInfo;
 
+  // What users asked and did next, for kb:suggest and /review (only when a signal store is given).
+  const signals = deps.signals ? createSignalRecorder(deps.signals) : undefined;
   bot.catch(createErrorHandler(deps.i18n, deps.defaultLang, deps.logger));
   bot.use(preferencesMiddleware(deps.store));
   bot.use(localeMiddleware(deps.i18n, deps.defaultLang));
@@ -57,12 +61,13 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
     helpFeature(deps),
     languageFeature(deps),
     topicsFeature(deps),
-    callbacksFeature(deps),
-    votesFeature(deps),
+    callbacksFeature(deps, signals),
+    votesFeature(deps, signals),
     inlineFeature(deps),
     statsFeature(deps),
     reloadFeature(deps),
-    askFeature(deps),
+    reviewFeature(deps),
+    askFeature(deps, signals),
   );
   bot.use(unhandledFeature());
   return bot;

@@ -3,10 +3,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Telegraf } from 'telegraf';
 import type { Opts, Update } from 'telegraf/types';
 import { type Config, configSecrets } from '../config.js';
+import { createEngine } from '../engine/engine.js';
 import { createI18n } from '../i18n.js';
-import { createLiveEngine, knowledgeBuilder } from '../knowledge/live.js';
+import { createLiveEngine, type LiveEngine } from '../knowledge/live.js';
+import { loadKnowledge } from '../knowledge/load.js';
+import { withAlternates } from '../knowledge/pending.js';
 import { createLogger, type Logger } from '../logger.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import { signalSecret } from '../store/signals.js';
 import { openStore, type Store } from '../store/store.js';
 import { registerCommands } from './commands.js';
 import type { BotContext } from './context.js';
@@ -50,6 +54,26 @@ export const MAX_WEBHOOK_BODY_BYTES = 1 << 20;
 /** How long /healthz waits for the store to answer before reporting it down. */
 export const HEALTH_TIMEOUT_MS = 1000;
 
+/**
+ * An engine over the knowledge folder with the alternates accepted in /review (pending in the store) added. A store
+ * that cannot be reached (Redis not up yet) gives none: the bot starts anyway, and they come with the next
+ * acceptance.
+ */
+export async function buildWithPending(
+  store: Pick<Store, 'pendingAlternates'>,
+  knowledgeDir?: string,
+  logger?: Logger,
+) {
+  let pending: Awaited<ReturnType<Store['pendingAlternates']>> = [];
+  try {
+    pending = await store.pendingAlternates();
+  } catch (err) {
+    if (!(err instanceof StoreUnavailableError)) throw err;
+    logger?.warn({ err }, 'pending alternates not read: the store is unreachable');
+  }
+  return createEngine(withAlternates(loadKnowledge(knowledgeDir), pending));
+}
+
 /** Options of runBot. */
 export interface RunOptions {
   /** Defaults to a pino logger at config.logLevel with the token and webhook secret redacted. */
@@ -86,11 +110,21 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
   const logger = options.logger ?? createLogger({ level: config.logLevel, secrets: configSecrets(config) });
   const graceMs = options.shutdownGraceMs ?? SHUTDOWN_GRACE_MS;
   const startedAt = Date.now();
-  const live = await createLiveEngine({ build: knowledgeBuilder(config.knowledgeDir), logger });
-  const i18n = createI18n(() => live.current().forum);
-  // One database connection (or one Redis client) for the preferences, the curators' feedback, the update
-  // journal and the webhook claims.
+  // One database connection (or one Redis client) for the preferences, the curators' feedback, the traffic
+  // signals, the update journal and the webhook claims.
   const store = await openStore(config, logger);
+  // knowledge/ plus the alternates accepted in /review and not yet exported: rebuilt on every acceptance.
+  let live: LiveEngine;
+  try {
+    live = await createLiveEngine({
+      build: () => buildWithPending(store, config.knowledgeDir, logger),
+      logger,
+    });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const i18n = createI18n(() => live.current().forum);
   const stopSignal = waitForSignal(options.signals ?? ['SIGINT', 'SIGTERM'], options.signal);
   const metrics = options.metrics ?? createMetrics();
   let metricsServer: Server | undefined;
@@ -114,9 +148,16 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       token: config.token,
       apiRoot: config.apiRoot,
       live,
+      knowledgeDir: config.knowledgeDir,
       reload: (reason) => sync.reload(reason),
       store,
       feedback: store,
+      signals: {
+        store,
+        secret: signalSecret(config.token, config.signalSecret),
+        retentionDays: config.signalRetentionDays,
+        logger,
+      },
       i18n,
       logger,
       defaultLang: config.defaultLang,

@@ -70,7 +70,8 @@ const INVISIBLE = /[\s\p{Cc}\p{Cf}]/gu;
 const quote = (text: string) => JSON.stringify(text.length > 80 ? `${text.slice(0, 79)}…` : text);
 const score = (value: number | null | undefined) => (value == null ? '-' : value.toFixed(3));
 
-function collisions(entry: Entry, engine: Engine, out: Problem[]): void {
+/** kb:check's collision check for one entry: its questions and keywords answered by another entry, or not at all. */
+export function collisions(entry: Entry, engine: Engine, out: Problem[]): void {
   for (const lang of LANGS) {
     const side = entry.i18n[lang];
     const texts = [

@@ -27,6 +27,14 @@ import {
 } from './feedback.js';
 import { currentHolder, describeHolder, parseHolder, StoreLockedError } from './poller-lock.js';
 import { CONTEXT_TTL_MS } from './preferences.js';
+import {
+  pendingKey,
+  readPending,
+  readSignal,
+  type SignalStore,
+  type SuggestionDecision,
+  storedSignal,
+} from './signals.js';
 import type { Store } from './store.js';
 import {
   type ClaimState,
@@ -136,6 +144,12 @@ function keysOf(prefix: string) {
     update: (updateId: number) => `${prefix}update:${updateId}`,
     /** String with a TTL: the polling bot holding the state (JSON pid, host, since, id). */
     poller: `${prefix}poller`,
+    /** Sorted set: JSON signals scored by their time (store/signals.ts). */
+    signals: `${prefix}signals`,
+    /** Hash: pending alternate key -> JSON. */
+    pending: `${prefix}pending`,
+    /** Hash: suggestion group -> JSON decision. */
+    decisions: `${prefix}decisions`,
     /** String: REDIS_SCHEMA_VERSION of whoever wrote the state first. */
     schema: `${prefix}schema`,
     /** String: "<content hash> <ISO time>" of the last reload of the knowledge base, by any instance. */
@@ -245,6 +259,65 @@ function feedbackQueries(
   };
 }
 
+const parseJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+};
+
+/** Signals in a sorted set by time, pending alternates and decisions in hashes (see store/signals.ts). */
+function signalQueries(
+  client: Client,
+  keys: ReturnType<typeof keysOf>,
+  run: ReturnType<typeof guard>,
+): SignalStore {
+  return {
+    async recordSignal(signal) {
+      // The nonce keeps two identical signals in the same millisecond apart (a set keeps one of each).
+      const member = JSON.stringify({ ...storedSignal(signal), n: randomUUID().slice(0, 8) });
+      await run(() => client.zAdd(keys.signals, { score: signal.at, value: member }));
+    },
+    async signals() {
+      const members = await run(() => client.zRange(keys.signals, 0, -1));
+      return members.flatMap((member) => readSignal(parseJson(member)) ?? []);
+    },
+    async pruneSignals(before) {
+      return run(() => client.zRemRangeByScore(keys.signals, '-inf', `(${before}`));
+    },
+    async addPendingAlternates(alternates) {
+      for (const a of alternates)
+        await run(() => client.hSetNX(keys.pending, pendingKey(a), JSON.stringify(a)));
+    },
+    async pendingAlternates() {
+      const all = await run(() => client.hGetAll(keys.pending));
+      return Object.values(all)
+        .flatMap((value) => readPending(parseJson(value)) ?? [])
+        .sort((a, b) => a.at - b.at);
+    },
+    async removePendingAlternates(alternates) {
+      if (alternates.length > 0)
+        await run(() =>
+          client.hDel(
+            keys.pending,
+            alternates.map((a) => pendingKey(a)),
+          ),
+        );
+    },
+    async decide(decision) {
+      await run(() => client.hSet(keys.decisions, decision.group, JSON.stringify(decision)));
+    },
+    async decisions() {
+      const all = await run(() => client.hGetAll(keys.decisions));
+      return Object.values(all).flatMap((value) => {
+        const d = parseJson(value) as SuggestionDecision | null;
+        return d && typeof d.group === 'string' ? [d] : [];
+      });
+    },
+  };
+}
+
 /**
  * The bot's store in Redis, for several instances sharing one state. Language choices in a hash, the
  * follow-up context with a 30-minute TTL, the unanswered log as a capped list, votes and counters with
@@ -339,6 +412,7 @@ export async function createRedisStore(
       return counted === 1;
     },
     ...feedbackQueries(client, keys, run),
+    ...signalQueries(client, keys, run),
     async handledUpdates(maxAgeMs = UPDATE_JOURNAL_MAX_AGE_MS) {
       const entries = await run(() => client.hGetAll(keys.journal));
       const since = Date.now() - maxAgeMs;

@@ -16,6 +16,15 @@ import {
   type VoteTally,
 } from './feedback.js';
 import { CONTEXT_TTL_MS, type PreferenceStore } from './preferences.js';
+import {
+  type PendingAlternate,
+  pendingKey,
+  readPending,
+  readSignal,
+  type SignalStore,
+  type SuggestionDecision,
+  storedSignal,
+} from './signals.js';
 import type { Store } from './store.js';
 import {
   type ClaimState,
@@ -63,6 +72,9 @@ const REQUIRED_COLUMNS: ReadonlyArray<readonly [table: string, columns: readonly
   ['handled_updates', ['update_id', 'handled_at']],
   ['update_claims', ['update_id', 'state', 'owner', 'expires_at']],
   ['voted_messages', ['message_key', 'voted_at']],
+  ['signals', ['id', 'at', 'data']],
+  ['pending_alternates', ['key', 'at', 'data']],
+  ['suggestion_decisions', ['grp', 'data']],
 ];
 
 /** Expired claims and voted messages are swept after this many writes of each. */
@@ -118,6 +130,24 @@ const SCHEMA = `
     state      TEXT    NOT NULL,
     owner      TEXT    NOT NULL,
     expires_at INTEGER NOT NULL
+  ) STRICT;
+  -- Traffic signals for kb:suggest and /review (store/signals.ts): JSON, users only as an HMAC.
+  CREATE TABLE IF NOT EXISTS signals (
+    id   INTEGER PRIMARY KEY,
+    at   INTEGER NOT NULL,
+    data TEXT    NOT NULL
+  ) STRICT;
+  CREATE INDEX IF NOT EXISTS signals_at ON signals (at);
+  -- Alternate questions accepted in /review, until kb:suggest --export writes them into knowledge/.
+  CREATE TABLE IF NOT EXISTS pending_alternates (
+    key  TEXT    PRIMARY KEY,
+    at   INTEGER NOT NULL,
+    data TEXT    NOT NULL
+  ) STRICT;
+  -- The curators' decision on each suggestion group.
+  CREATE TABLE IF NOT EXISTS suggestion_decisions (
+    grp  TEXT PRIMARY KEY,
+    data TEXT NOT NULL
   ) STRICT;
   -- Messages voted on ("chat:message"), so that a message counts one vote.
   CREATE TABLE IF NOT EXISTS voted_messages (
@@ -308,6 +338,7 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
   );
   const votes = votedMessages(db);
   const claims = updateClaims(db);
+  const signals = signalQueries(db);
   return {
     async getLang(userId) {
       const lang = selectLang.get(userId)?.lang;
@@ -342,12 +373,74 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
       deleteHandledBelow.run(offset, Date.now() - UPDATE_JOURNAL_MAX_AGE_MS);
     },
     ...claims,
+    ...signals,
     ...feedbackQueries(db),
     async ping() {
       db.prepare('SELECT 1').get();
     },
     async close() {
       if (db.open) db.close();
+    },
+  };
+}
+
+/** Signals, pending alternates and decisions, each row a JSON document (see store/signals.ts). */
+function signalQueries(db: Database.Database): SignalStore {
+  const insert = db.prepare<[number, string]>('INSERT INTO signals (at, data) VALUES (?, ?)');
+  const select = db.prepare<[], { data: string }>('SELECT data FROM signals ORDER BY at, id');
+  const prune = db.prepare<[number]>('DELETE FROM signals WHERE at < ?');
+  const addPending = db.prepare<[string, number, string]>(
+    'INSERT OR IGNORE INTO pending_alternates (key, at, data) VALUES (?, ?, ?)',
+  );
+  const selectPending = db.prepare<[], { data: string }>(
+    'SELECT data FROM pending_alternates ORDER BY at, key',
+  );
+  const removePending = db.prepare<[string]>('DELETE FROM pending_alternates WHERE key = ?');
+  const upsertDecision = db.prepare<[string, string]>(
+    `INSERT INTO suggestion_decisions (grp, data) VALUES (?, ?)
+     ON CONFLICT(grp) DO UPDATE SET data = excluded.data`,
+  );
+  const selectDecisions = db.prepare<[], { data: string }>('SELECT data FROM suggestion_decisions');
+  const parse = (data: string): unknown => {
+    try {
+      return JSON.parse(data);
+    } catch {
+      return null;
+    }
+  };
+  const addAll = db.transaction((alternates: readonly PendingAlternate[]) => {
+    for (const a of alternates) addPending.run(pendingKey(a), a.at, JSON.stringify(a));
+  });
+  const removeAll = db.transaction((alternates: readonly PendingAlternate[]) => {
+    for (const a of alternates) removePending.run(pendingKey(a));
+  });
+  return {
+    async recordSignal(signal) {
+      insert.run(signal.at, JSON.stringify(storedSignal(signal)));
+    },
+    async signals() {
+      return select.all().flatMap(({ data }) => readSignal(parse(data)) ?? []);
+    },
+    async pruneSignals(before) {
+      return prune.run(before).changes;
+    },
+    async addPendingAlternates(alternates) {
+      addAll(alternates);
+    },
+    async pendingAlternates() {
+      return selectPending.all().flatMap(({ data }) => readPending(parse(data)) ?? []);
+    },
+    async removePendingAlternates(alternates) {
+      removeAll(alternates);
+    },
+    async decide(decision) {
+      upsertDecision.run(decision.group, JSON.stringify(decision));
+    },
+    async decisions() {
+      return selectDecisions.all().flatMap(({ data }) => {
+        const d = parse(data) as SuggestionDecision | null;
+        return d && typeof d.group === 'string' ? [d] : [];
+      });
     },
   };
 }

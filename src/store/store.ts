@@ -3,6 +3,7 @@ import { createMemoryFeedbackStore, type FeedbackReader, type FeedbackStore } fr
 import { lockDataDir } from './poller-lock.js';
 import { createMemoryPreferenceStore, type PreferenceStore } from './preferences.js';
 import { createRedisStore, openRedisFeedbackReader } from './redis.js';
+import { createMemorySignalStore, type SignalStore } from './signals.js';
 import { createSqliteStore, openSqliteFeedbackReader } from './sqlite.js';
 import {
   createMemoryUpdateClaims,
@@ -12,11 +13,11 @@ import {
 } from './updates.js';
 
 /**
- * Everything the bot keeps: preferences, curator feedback, the polling journal and the webhook update
+ * Everything the bot keeps: preferences, curator feedback and traffic signals, the polling journal and the webhook update
  * claims. SQLite under DATA_DIR for one instance, Redis (STORE_URL) for several; the contract tests in
  * tests/store/contract.ts hold every implementation to the same behaviour.
  */
-export interface Store extends PreferenceStore, FeedbackStore, UpdateJournal, UpdateClaims {
+export interface Store extends PreferenceStore, FeedbackStore, SignalStore, UpdateJournal, UpdateClaims {
   /** Resolves when the storage answers; rejects (StoreUnavailableError for Redis) when it does not. */
   ping(): Promise<void>;
   /** Releases the storage (closes the database, or the connection); the store must not be used afterwards. */
@@ -50,6 +51,7 @@ export function createMemoryStore(): Store {
   return {
     ...preferences,
     ...feedback,
+    ...createMemorySignalStore(),
     ...createMemoryUpdateJournal(),
     ...createMemoryUpdateClaims(),
     ping: async () => {},

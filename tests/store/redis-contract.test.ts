@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll } from 'vitest';
 import { createRedisStore } from '../../src/store/redis.js';
 import { describeWithRedis, RedisServer } from '../support/redis-server.js';
-import { storeContract } from './contract.js';
+import { type ContractSubject, storeContract } from './contract.js';
+import { signalsContract } from './signals-contract.js';
 
 describeWithRedis('redis: the shared store', () => {
   // The server .ci/run started (REDIS_TEST_URL), else one of our own; each store gets a prefix of its own.
@@ -19,7 +20,7 @@ describeWithRedis('redis: the shared store', () => {
     await server?.dispose();
   });
 
-  storeContract('Redis', {
+  const redis: ContractSubject = {
     async open(options) {
       prefix = `test:${randomUUID()}:`;
       return createRedisStore(url, { prefix, ...options });
@@ -28,5 +29,7 @@ describeWithRedis('redis: the shared store', () => {
     async reopen() {
       return createRedisStore(url, { prefix });
     },
-  });
+  };
+  storeContract('Redis', redis);
+  signalsContract('Redis', redis);
 });

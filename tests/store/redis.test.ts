@@ -140,8 +140,10 @@ describeWithRedis('redis: outages, keys and the curators’ CLI', () => {
     const nobody = `redis://:hunter2-secret@127.0.0.1:${await freeTcpPort()}`;
     const down = cli(nobody);
     expect(down.status).toBe(1);
-    expect(down.stderr).toMatch(/^Cannot read redis:\/\/127\.0\.0\.1:\d+: The store at .* cannot be reached/);
-    expect(down.stderr).not.toContain('hunter2');
+    // --json: the error is JSON on standard output too.
+    const error = (JSON.parse(down.stdout) as { error: string }).error;
+    expect(error).toMatch(/^Cannot read redis:\/\/127\.0\.0\.1:\d+: The store at .* cannot be reached/);
+    expect(down.stdout + down.stderr).not.toContain('hunter2');
     await expect(openRedisFeedbackReader(nobody)).rejects.toThrow(StoreUnavailableError);
   });
 });

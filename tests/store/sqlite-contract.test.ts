@@ -1,14 +1,15 @@
 import { afterAll } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import { tempDirs } from '../support/temp-dirs.js';
-import { storeContract } from './contract.js';
+import { type ContractSubject, storeContract } from './contract.js';
+import { signalsContract } from './signals-contract.js';
 
 // Kept until the suite is done: a test reopens what it wrote.
 const tempDir = tempDirs('store-contract-', afterAll);
 let last: string | undefined;
 
-storeContract('SQLite', {
-  async open(options) {
+const sqlite = {
+  async open(options?: { maxUnanswered?: number }) {
     last = tempDir();
     return createSqliteStore(last, options);
   },
@@ -17,4 +18,6 @@ storeContract('SQLite', {
     if (!last) throw new Error('nothing opened yet');
     return createSqliteStore(last);
   },
-});
+} satisfies ContractSubject;
+storeContract('SQLite', sqlite);
+signalsContract('SQLite', sqlite);

@@ -16,6 +16,7 @@ import type { BotContext, BotDeps } from '../context.js';
 import { excerpt } from '../html.js';
 import { rememberLang } from '../middleware/preferences.js';
 import { optional, replyText, sendView } from '../reply.js';
+import type { SignalRecorder } from '../signals.js';
 import { switchLanguage } from './language.js';
 
 /** The command at the start of a message ("/foo@SomeBot rest" -> { name: "foo", to: "SomeBot" }), if any. */
@@ -101,7 +102,7 @@ export async function rememberEntry(deps: BotDeps, ctx: BotContext, entryId: str
 }
 
 /** Text messages: questions go to the engine; commands nobody handled get a hint. */
-export function askFeature(deps: BotDeps): Composer<BotContext> {
+export function askFeature(deps: BotDeps, signals?: SignalRecorder): Composer<BotContext> {
   const { live, logger } = deps;
   const composer = new Composer<BotContext>();
   const { maxQueryLength } = DEFAULT_MATCHER_OPTIONS;
@@ -145,6 +146,7 @@ export function askFeature(deps: BotDeps): Composer<BotContext> {
     deps.metrics?.countAnswer(result.kind, result.lang);
     // Counted once answered: a reply cut short (say by a shutdown) is handled again later, and counted then.
     await recordResult(deps, ctx, question, result);
+    await signals?.question(ctx.from.id, question, result);
     await saveConversation(deps, ctx, state);
   });
   return composer;

@@ -3,10 +3,11 @@ import { entryReply } from '../../render/reply.js';
 import { onCallback } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { replyHtml, sendView, sourceHtml } from '../reply.js';
+import type { SignalRecorder } from '../signals.js';
 import { rememberEntry } from './ask.js';
 
 /** Buttons under answers: follow-ups, "did you mean", topics (all answer an entry) and "source". */
-export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
+export function callbacksFeature(deps: BotDeps, signals?: SignalRecorder): Composer<BotContext> {
   const { live, logger } = deps;
   const composer = new Composer<BotContext>();
 
@@ -20,6 +21,8 @@ export function callbacksFeature(deps: BotDeps): Composer<BotContext> {
       await ctx.answerCbQuery();
       await sendView(ctx, entryReply(entry, ctx.lang, ctx.t), { engine, logger });
       await rememberEntry(deps, ctx, entry.id);
+      // A "did you mean" choice when it follows a question that offered it (see curate/suggest.ts).
+      if (ctx.from) await signals?.press(ctx.from.id, entry.id);
     }),
   );
 

@@ -2,12 +2,14 @@ import { Composer } from 'telegraf';
 import { onCallback } from '../callback-data.js';
 import type { BotContext, BotDeps } from '../context.js';
 import { optional, withoutVoteButtons } from '../reply.js';
+import type { SignalRecorder } from '../signals.js';
 
 /**
  * 👍 / 👎 under answers: counts one vote for the entry, thanks the user with a toast and removes the vote
  * buttons from that message, so one message cannot be voted twice.
  */
-export function votesFeature({ live, feedback, logger }: BotDeps): Composer<BotContext> {
+export function votesFeature(deps: BotDeps, signals?: SignalRecorder): Composer<BotContext> {
+  const { live, feedback, logger } = deps;
   const composer = new Composer<BotContext>();
 
   composer.use(
@@ -31,6 +33,7 @@ export function votesFeature({ live, feedback, logger }: BotDeps): Composer<BotC
         return ctx.answerCbQuery(ctx.t('errors.internal'));
       }
       if (!counted) return ctx.answerCbQuery(ctx.t('bot.staleButton'));
+      if (ctx.from) await signals?.vote(ctx.from.id, action.id, action.vote);
       await ctx.answerCbQuery(ctx.t(action.vote === 'up' ? 'feedback.thanksUp' : 'feedback.thanksDown'));
       const markup = message && 'reply_markup' in message ? message.reply_markup : undefined;
       await optional(logger, ctx, 'editMessageReplyMarkup', () =>
