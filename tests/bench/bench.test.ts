@@ -32,9 +32,10 @@ function tinyKnowledge(): { kb: KnowledgeBase; tinyCases: typeof cases } {
 const TINY = {
   ...DEFAULT_MEASURE_OPTIONS,
   latencyQuestions: 30,
-  latencyBudgetMs: 2_000,
+  // Far more than 30 questions take even on a loaded machine: the test checks the fields, not the speed.
+  latencyBudgetMs: 60_000,
   warmupQuestions: 5,
-  evalBudgetMs: 10_000,
+  evalBudgetMs: 60_000,
   minEvalCases: 1,
   minLatencyForP99: 1,
 };
