@@ -82,8 +82,9 @@ describe('outbound queue: Telegram limits', () => {
     );
     expect(api.delivered.map((s) => s.payload.text)).toEqual(['1', '2', '3']);
     const [a, b, c] = api.delivered.map((s) => s.at);
-    expect((b ?? 0) - (a ?? 0)).toBeGreaterThanOrEqual(DEFAULT_OUTBOUND_OPTIONS.perChat.intervalMs - 5);
-    expect((c ?? 0) - (b ?? 0)).toBeGreaterThanOrEqual(DEFAULT_OUTBOUND_OPTIONS.perChat.intervalMs - 5);
+    // Timers and Date.now() may each be a few milliseconds off on a loaded machine.
+    expect((b ?? 0) - (a ?? 0)).toBeGreaterThanOrEqual(DEFAULT_OUTBOUND_OPTIONS.perChat.intervalMs - 20);
+    expect((c ?? 0) - (b ?? 0)).toBeGreaterThanOrEqual(DEFAULT_OUTBOUND_OPTIONS.perChat.intervalMs - 20);
   });
 
   it('sends at most 30 messages in any second overall, however many chats (the default limits)', async () => {
