@@ -16,6 +16,11 @@ export const DEFAULT_WEBHOOK_PATH = '/telegram/webhook';
 export const DEFAULT_METRICS_HOST = '127.0.0.1';
 /** Log level when LOG_LEVEL is not set. */
 export const DEFAULT_LOG_LEVEL = 'info';
+/**
+ * Deadline of a Bot API call (getUpdates excepted, which has its own), in seconds: telegraf's own is
+ * 500 s, long enough for one hung connection to hold a chat for minutes.
+ */
+export const DEFAULT_BOT_API_TIMEOUT_SECONDS = 10;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -54,6 +59,11 @@ export interface Config {
   mode: BotMode;
   /** Where the separate Prometheus /metrics server listens (METRICS_PORT); undefined: none. */
   metrics?: { port: number; host: string } | undefined;
+  /**
+   * Longest a Bot API call but getUpdates may take (BOT_API_TIMEOUT_SECONDS); one that takes longer is
+   * abandoned and, if it carried a reply, sent again later.
+   */
+  botApiTimeoutMs: number;
 }
 
 /** Configuration that cannot be used; the message names the variable and what was expected. */
@@ -150,6 +160,11 @@ const common = {
   ADMIN_IDS: adminIds.default([]),
   STORE_URL: storeUrl.optional(),
   METRICS_PORT: port.optional(),
+  BOT_API_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .min(1, 'must be between 1 and 300 seconds')
+    .max(300, 'must be between 1 and 300 seconds')
+    .default(DEFAULT_BOT_API_TIMEOUT_SECONDS),
 };
 
 const WEBHOOK_ONLY = 'is required when BOT_MODE=webhook';
@@ -262,6 +277,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
       e.METRICS_PORT === undefined
         ? undefined
         : { port: e.METRICS_PORT, host: present.HOST?.trim() ?? DEFAULT_METRICS_HOST },
+    botApiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
   };
 }
 
