@@ -1,4 +1,5 @@
 import { Telegraf } from 'telegraf';
+import { handlingUpdate } from './answered.js';
 import type { BotContext, BotDeps } from './context.js';
 import { createErrorHandler } from './errors.js';
 import { askFeature } from './features/ask.js';
@@ -33,7 +34,7 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
     webhookReply: false,
   };
   const bot = new Telegraf<BotContext>(deps.token, {
-    handlerTimeout: HANDLER_TIMEOUT_MS,
+    handlerTimeout: deps.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
     telegram: clientOptions,
   });
   const telegram = new QueuedTelegram(
@@ -45,6 +46,10 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
   // Telegraf gives each update a client of its own; this one is shared, so the queues see every call.
   Object.assign(bot.context, { telegram });
   if (deps.botInfo) bot.botInfo = deps.botInfo;
+  // Replies made while an update is handled are noted as its answer (the error boundary reads it).
+  const handleUpdate = bot.handleUpdate.bind(bot);
+  bot.handleUpdate = (update, webhookResponse) =>
+    handlingUpdate(update, () => handleUpdate(update, webhookResponse));
 
   bot.catch(createErrorHandler(deps.i18n, deps.defaultLang, deps.logger));
   bot.use(preferencesMiddleware(deps.store));
