@@ -4,6 +4,7 @@ import {
   configSecrets,
   createConfig,
   createTerminalConfig,
+  DEFAULT_BOT_API_TIMEOUT_SECONDS,
   DEFAULT_DATA_DIR,
   DEFAULT_PORT,
   DEFAULT_WEBHOOK_PATH,
@@ -39,6 +40,7 @@ describe('createConfig', () => {
       adminIds: [],
       storeUrl: undefined,
       mode: { kind: 'polling' },
+      botApiTimeoutMs: DEFAULT_BOT_API_TIMEOUT_SECONDS * 1000,
     });
   });
 
@@ -58,6 +60,7 @@ describe('createConfig', () => {
       DEFAULT_LANG: 'zh',
       LOG_LEVEL: 'debug',
       ADMIN_IDS: ' 1001, 2002 ,1001',
+      BOT_API_TIMEOUT_SECONDS: '2.5',
     });
     expect(config).toEqual({
       token: TOKEN,
@@ -74,6 +77,7 @@ describe('createConfig', () => {
         port: 3000,
         host: '127.0.0.1',
       },
+      botApiTimeoutMs: 2500,
     });
   });
 
@@ -98,6 +102,11 @@ describe('createConfig', () => {
     [{ ...webhook, WEBHOOK_PATH: '/./hook' }, 'WEBHOOK_PATH must not have "." or ".."'],
     [{ ...webhook, WEBHOOK_PATH: '//hook' }, 'WEBHOOK_PATH must not have "." or ".."'],
     [{ BOT_TOKEN: TOKEN, METRICS_PORT: '0' }, 'METRICS_PORT must be between 1 and 65535'],
+    [
+      { BOT_TOKEN: TOKEN, BOT_API_TIMEOUT_SECONDS: 'soon' },
+      'BOT_API_TIMEOUT_SECONDS must be a number of seconds',
+    ],
+    [{ BOT_TOKEN: TOKEN, BOT_API_TIMEOUT_SECONDS: '0' }, 'BOT_API_TIMEOUT_SECONDS must be between 1 and 300'],
     [{ BOT_TOKEN: TOKEN, METRICS_PORT: 'nine' }, 'METRICS_PORT must be a port number'],
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT must be an http(s) URL'],
     [{ BOT_TOKEN: TOKEN, DEFAULT_LANG: 'de' }, 'DEFAULT_LANG must be one of zh, ru, en'],
