@@ -41,7 +41,7 @@ const until = async (check: () => boolean, timeoutMs = 5000) => {
   }
 };
 
-const serverError = () => new TelegramError({ ok: false, error_code: 502, description: 'Bad Gateway' });
+const serverError = () => new TelegramError({ error_code: 502, description: 'Bad Gateway' });
 
 describe('the outbox sender', () => {
   it('sends what is owed once, in order per chat, and hands the result to the waiting handler', async () => {
@@ -76,7 +76,7 @@ describe('the outbox sender', () => {
 
   it('hands a refusal for good (403) to the handler waiting for it, and forgets the reply', async () => {
     const api = fakeTelegram(
-      () => new TelegramError({ ok: false, error_code: 403, description: 'Forbidden: bot was blocked' }),
+      () => new TelegramError({ error_code: 403, description: 'Forbidden: bot was blocked' }),
     );
     const store = createMemoryOutbox();
     const { delivery } = await start(store, api.call);
