@@ -16,7 +16,10 @@ export interface DeliveryOptions {
   maxBackoffMs: number;
   /** A reply still owed this long after it was written down is given up (logged as an error). */
   giveUpAfterMs: number;
-  /** How often the outbox is read for replies owed by an earlier run or another instance. */
+  /**
+   * How often the outbox is read for replies owed by another instance (or, until a read succeeds, by an
+   * earlier run).
+   */
   scanIntervalMs: number;
   /** How long the right to send (one instance sends) outlives a holder that stopped renewing it. */
   leaseMs: number;
@@ -245,6 +248,8 @@ export function createDelivery(deps: {
       // An id this read no longer returned was removed before it: no later read returns it either.
       for (const id of removed) if (!seen.has(id)) removed.delete(id);
       for (const chat of chats.keys()) pump(chat);
+      // Alone on the store, this process knows everything owed from now on: no need to read it again.
+      if (options.exclusive) clearInterval(scanner);
     } catch (err) {
       logger.warn({ err }, 'could not read the outbox; trying again');
     } finally {
@@ -278,9 +283,9 @@ export function createDelivery(deps: {
       });
     },
     async start() {
-      await scan();
       scanner = setInterval(() => void scan(), options.scanIntervalMs);
       scanner.unref();
+      await scan();
     },
     async stop(timeoutMs) {
       stopping = true;
