@@ -34,7 +34,7 @@ export interface OutboundOptions {
   backoffMs: number;
   /**
    * Deadline of one request (BOT_API_TIMEOUT_SECONDS): a request still unanswered then is abandoned and
-   * fails like a dropped connection, so a hung connection holds its chat for this long at most.
+   * fails (BotApiTimeoutError), so a hung connection holds its chat for this long at most.
    */
   timeoutMs: number;
 }
@@ -50,7 +50,10 @@ export const DEFAULT_OUTBOUND_OPTIONS: Readonly<OutboundOptions> = Object.freeze
   timeoutMs: DEFAULT_BOT_API_TIMEOUT_SECONDS * 1000,
 });
 
-/** A request abandoned at its deadline (OutboundOptions.timeoutMs); retried like a dropped connection. */
+/**
+ * A request abandoned at its deadline (OutboundOptions.timeoutMs). Not retried by the queue; the outbox
+ * sends a reply again later, like one that met a dropped connection.
+ */
 export class BotApiTimeoutError extends Error {
   // The name isNetworkError and the metrics (outcome "timeout") recognise.
   override name = 'TimeoutError';
@@ -303,7 +306,12 @@ export function createOutbound(
           );
           body = asPlainText(payload);
           continue;
-        } else if (isServerError(error) || isNetworkError(error)) {
+        } else if (
+          isServerError(error) ||
+          // A call abandoned at its deadline is not tried again here: that would hold its chat (and its
+          // update) for several deadlines; a reply is sent again from the outbox instead.
+          (isNetworkError(error) && !(error instanceof BotApiTimeoutError))
+        ) {
           stats.serverErrors += 1;
           if (serverErrors < options.maxServerRetries) {
             const backoffMs = options.backoffMs * 2 ** serverErrors++;
