@@ -37,6 +37,12 @@ export interface OutboundOptions {
    * fails (BotApiTimeoutError), so a hung connection holds its chat for this long at most.
    */
   timeoutMs: number;
+  /**
+   * Requests on the wire at once, whatever the chat. Telegram's limits keep it to a few; with them lifted
+   * (the bench) a burst would open thousands of connections, and the last would reach their deadline
+   * before the server even read them.
+   */
+  maxInFlight: number;
 }
 
 export const DEFAULT_OUTBOUND_OPTIONS: Readonly<OutboundOptions> = Object.freeze({
@@ -48,6 +54,7 @@ export const DEFAULT_OUTBOUND_OPTIONS: Readonly<OutboundOptions> = Object.freeze
   maxServerRetries: 3,
   backoffMs: 500,
   timeoutMs: DEFAULT_BOT_API_TIMEOUT_SECONDS * 1000,
+  maxInFlight: 100,
 });
 
 /**
@@ -164,7 +171,7 @@ export function createOutbound(
   now: () => number = Date.now,
 ): Outbound {
   const options: OutboundOptions = { ...DEFAULT_OUTBOUND_OPTIONS, ...overrides };
-  const global = rateQueue(options.global);
+  const global = rateQueue(options.global, options.maxInFlight);
   const chats = new Map<number | string, { queue: PQueue; group?: PQueue }>();
   const aborter = new AbortController();
   // Every queued call listens to it: hundreds at once are expected, not a leak.
