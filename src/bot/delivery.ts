@@ -110,6 +110,7 @@ export function createDelivery(deps: {
   let leased = false;
   let stopping = false;
   let scanning = false;
+  let readOnce = false;
   let scanner: NodeJS.Timeout | undefined;
 
   const queueOf = (chat: string) => {
@@ -145,7 +146,8 @@ export function createDelivery(deps: {
     const at = calls.indexOf(owed);
     if (at >= 0) calls.splice(at, 1);
     known.delete(owed.id);
-    removed.add(owed.id);
+    // Only a later read of the store could bring it back; alone on the store, there is none.
+    if (!(options.exclusive && readOnce)) removed.add(owed.id);
     await store.removeOwedCall(owed.id).catch((err: unknown) => {
       logger.warn(
         { err, chat: owed.chat },
@@ -164,7 +166,10 @@ export function createDelivery(deps: {
       const wait = head.notBefore - now();
       if (wait > 0) {
         clearTimeout(queue.timer);
-        queue.timer = setTimeout(() => pump(chat), wait);
+        queue.timer = setTimeout(() => {
+          queue.timer = undefined;
+          pump(chat);
+        }, wait);
         queue.timer.unref();
         break;
       }
@@ -186,8 +191,9 @@ export function createDelivery(deps: {
         settle(head, { result });
       } catch (error) {
         if (error instanceof OutboundAbortedError) {
-          // The shutdown: a reply whose handler still waits goes back to Telegram with its update; one
-          // already handed over stays owed for the next run.
+          // The shutdown: nothing more goes out. A reply whose handler still waits goes back to Telegram
+          // with its update; one already handed over stays owed for the next run.
+          stopping = true;
           if (head.waiter && !head.waiter.done) {
             await forget(head);
             settle(head, { error });
@@ -224,6 +230,8 @@ export function createDelivery(deps: {
       queue.running = false;
       pumps.delete(pumping);
       if (queue.calls.length === 0 && chats.get(chat) === queue) chats.delete(chat);
+      // A call owed while this pass was ending would otherwise wait for the next one.
+      else if (queue.calls.length > 0 && !queue.timer && !stopping && leased) pump(chat);
     });
     pumps.add(pumping);
   }
@@ -241,15 +249,31 @@ export function createDelivery(deps: {
       if (!leased) return;
       const rows = await store.owedCalls();
       const seen = new Set<number>();
+      let newest = 0;
       for (const row of rows) {
         seen.add(row.id);
+        newest = Math.max(newest, row.id);
         if (!known.has(row.id) && !removed.has(row.id)) insert(row);
+      }
+      // Held here but gone from the store (sent by another instance while this one had lost the lease);
+      // ids above `newest` may have been owed after the read.
+      for (const queue of chats.values()) {
+        for (const owed of [...queue.calls]) {
+          if (owed.id < newest && !seen.has(owed.id) && (!owed.waiter || owed.waiter.done)) {
+            queue.calls.splice(queue.calls.indexOf(owed), 1);
+            known.delete(owed.id);
+          }
+        }
       }
       // An id this read no longer returned was removed before it: no later read returns it either.
       for (const id of removed) if (!seen.has(id)) removed.delete(id);
       for (const chat of chats.keys()) pump(chat);
       // Alone on the store, this process knows everything owed from now on: no need to read it again.
-      if (options.exclusive) clearInterval(scanner);
+      if (options.exclusive) {
+        clearInterval(scanner);
+        readOnce = true;
+        removed.clear();
+      }
     } catch (err) {
       logger.warn({ err }, 'could not read the outbox; trying again');
     } finally {
