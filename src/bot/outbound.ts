@@ -103,7 +103,8 @@ export interface Outbound {
   /**
    * Sends one call: a chat's messages and edits one at a time and in order, within the per-chat,
    * per-group and global limits; retried after a 429's retry_after, after 5xx and network errors with
-   * backoff, once as plain text if Telegram cannot parse its HTML; never retried after a 403.
+   * backoff, once as plain text if Telegram cannot parse its HTML; never retried after a 403. Each
+   * request is abandoned at its deadline (timeoutMs); chat actions are skipped while messages wait.
    */
   call<T>(method: string, payload: object, send: Send<T>): Promise<T>;
   /** Calls waiting or running. */
