@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TelegramError } from 'telegraf';
 import type { Logger } from '../logger.js';
-import type { OutboxStore, OwedCall } from '../store/outbox.js';
+import { DEFAULT_OWED_CALLS_LIMIT, type OutboxStore, type OwedCall } from '../store/outbox.js';
 import { isNetworkError, OutboundAbortedError } from './outbound.js';
 
 /** How owed replies are sent and retried; DEFAULT_DELIVERY_OPTIONS holds the defaults. */
@@ -78,6 +78,12 @@ interface Owed extends OwedCall {
     done: boolean;
   };
 }
+
+/**
+ * Owed calls read at each look at a shared store: the oldest, enough to keep every chat busy; the rest
+ * come in as these are sent, without parsing thousands of calls twice a second during an outage.
+ */
+const WATCHED_OWED_CALLS = 1000;
 
 /** Failures worth another try later: Telegram down or overloaded, the connection lost, no answer in time. */
 function isTransient(error: unknown): boolean {
@@ -247,7 +253,8 @@ export function createDelivery(deps: {
       }
       leased = held;
       if (!leased) return;
-      const rows = await store.owedCalls();
+      const limit = options.exclusive ? DEFAULT_OWED_CALLS_LIMIT : WATCHED_OWED_CALLS;
+      const rows = await store.owedCalls(limit);
       const seen = new Set<number>();
       let newest = 0;
       for (const row of rows) {
@@ -268,8 +275,9 @@ export function createDelivery(deps: {
       // An id this read no longer returned was removed before it: no later read returns it either.
       for (const id of removed) if (!seen.has(id)) removed.delete(id);
       for (const chat of chats.keys()) pump(chat);
-      // Alone on the store, this process knows everything owed from now on: no need to read it again.
-      if (options.exclusive) {
+      // Alone on the store, this process knows everything owed from now on (once it has read it all): no
+      // need to read it again.
+      if (options.exclusive && rows.length < limit) {
         clearInterval(scanner);
         readOnce = true;
         removed.clear();
