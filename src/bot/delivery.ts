@@ -116,6 +116,10 @@ export function createDelivery(deps: {
   let leased = false;
   let stopping = false;
   let scanning = false;
+  // A read was asked for while one was running (a call owed since it began).
+  let rescan = false;
+  // Calls owed here that no read has returned yet (a shared store), with their waiting handlers.
+  const unread = new Map<number, Owed>();
   let readOnce = false;
   let scanner: NodeJS.Timeout | undefined;
 
@@ -134,6 +138,13 @@ export function createDelivery(deps: {
     let at = calls.length;
     while (at > 0 && (calls[at - 1]?.id ?? 0) > owed.id) at -= 1;
     calls.splice(at, 0, owed);
+  }
+
+  /** Behind a reply already left owed (its chat is stuck, or Telegram is down): no point waiting. */
+  function handOverIfBehind(owed: Owed) {
+    if (!owed.waiter || owed.waiter.done) return;
+    const ahead = chats.get(owed.chat)?.calls ?? [];
+    if (ahead.some((c) => c.id < owed.id && (!c.waiter || c.waiter.done))) settle(owed, {});
   }
 
   /** Lets the handler go on: with the result once sent, or with undefined while the call stays owed. */
@@ -244,8 +255,13 @@ export function createDelivery(deps: {
 
   /** Renews the lease and picks up what the store owes that this process does not know of yet. */
   async function scan() {
-    if (scanning || stopping) return;
+    if (stopping) return;
+    if (scanning) {
+      rescan = true;
+      return;
+    }
     scanning = true;
+    rescan = false;
     try {
       const held = options.exclusive || (await store.holdOutboxLease(holder, options.leaseMs));
       if (held !== leased) {
@@ -260,8 +276,13 @@ export function createDelivery(deps: {
       for (const row of rows) {
         seen.add(row.id);
         newest = Math.max(newest, row.id);
-        if (!known.has(row.id) && !removed.has(row.id)) insert(row);
+        if (known.has(row.id) || removed.has(row.id)) continue;
+        const entry = unread.get(row.id) ?? row;
+        unread.delete(row.id);
+        insert(entry);
+        handOverIfBehind(entry);
       }
+      for (const [id, entry] of unread) if (entry.waiter?.done) unread.delete(id);
       // Held here but gone from the store (sent by another instance while this one had lost the lease);
       // ids above `newest` may have been owed after the read.
       for (const queue of chats.values()) {
@@ -286,6 +307,7 @@ export function createDelivery(deps: {
       logger.warn({ err }, 'could not read the outbox; trying again');
     } finally {
       scanning = false;
+      if (rescan) void scan();
     }
   }
 
@@ -306,12 +328,16 @@ export function createDelivery(deps: {
         const entry: Owed = { ...owed };
         const timer = setTimeout(() => settle(entry, {}), options.handOverMs);
         entry.waiter = { resolve, reject, timer, done: false };
-        insert(entry);
-        // Behind a reply already left owed (its chat is stuck, or Telegram is down): no point waiting.
-        if (chats.get(chat)?.calls.some((c) => c.id < entry.id && (!c.waiter || c.waiter.done))) {
-          settle(entry, {});
+        if (options.exclusive) {
+          insert(entry);
+          handOverIfBehind(entry);
+          pump(chat);
+        } else {
+          // Another instance may have owed this chat a reply just before: the call joins its chat's line
+          // through a read of the store, which returns both in order.
+          unread.set(entry.id, entry);
+          void scan();
         }
-        pump(chat);
       });
     },
     async start() {
