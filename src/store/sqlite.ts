@@ -231,10 +231,15 @@ function openDatabase(dataDir: string, file: string): Database.Database {
     db.pragma('synchronous = NORMAL');
     db.pragma('busy_timeout = 5000');
     const current = db;
-    current.transaction(() => {
-      current.exec(SCHEMA);
-      current.pragma(`user_version = ${SCHEMA_VERSION}`);
-    })();
+    // IMMEDIATE: the write lock is taken (waiting up to busy_timeout) before anything is read, so processes
+    // opening the database at once queue up instead of failing with "database is locked" when one of them
+    // would have to turn its read into a write after another wrote.
+    current
+      .transaction(() => {
+        current.exec(SCHEMA);
+        current.pragma(`user_version = ${SCHEMA_VERSION}`);
+      })
+      .immediate();
     return db;
   } catch (error) {
     db?.close();
