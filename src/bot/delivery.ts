@@ -357,6 +357,8 @@ export function createDelivery(deps: {
       clearTimeout(timer);
       // Handlers still waiting go on; their replies stay owed for the next run.
       for (const queue of chats.values()) for (const owed of queue.calls) settle(owed, {});
+      for (const owed of unread.values()) settle(owed, {});
+      unread.clear();
     },
   };
 }
