@@ -22,6 +22,11 @@ export const DEFAULT_METRICS_HOST = '127.0.0.1';
 export const DEFAULT_KB_RELOAD_CHECK_SECONDS = 5;
 /** Log level when LOG_LEVEL is not set. */
 export const DEFAULT_LOG_LEVEL = 'info';
+/**
+ * Deadline of a Bot API call (getUpdates excepted, which has its own), in seconds: telegraf's own is
+ * 500 s, long enough for one hung connection to hold a chat for minutes.
+ */
+export const DEFAULT_BOT_API_TIMEOUT_SECONDS = 10;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -68,6 +73,11 @@ export interface Config {
   signalSecret?: string | undefined;
   /** Traffic signals older than this many days are pruned (SIGNAL_RETENTION_DAYS). */
   signalRetentionDays: number;
+  /**
+   * Longest a Bot API call but getUpdates may take (BOT_API_TIMEOUT_SECONDS); one that takes longer is
+   * abandoned and, if it carried a reply, sent again later.
+   */
+  botApiTimeoutMs: number;
 }
 
 /** Configuration that cannot be used; the message names the variable and what was expected. */
@@ -178,6 +188,11 @@ const common = {
     .min(1, 'must be between 1 and 3650 days')
     .max(3650, 'must be between 1 and 3650 days')
     .default(DEFAULT_SIGNAL_RETENTION_DAYS),
+  BOT_API_TIMEOUT_SECONDS: z.coerce
+    .number({ error: 'must be a number of seconds' })
+    .min(1, 'must be between 1 and 300 seconds')
+    .max(300, 'must be between 1 and 300 seconds')
+    .default(DEFAULT_BOT_API_TIMEOUT_SECONDS),
 };
 
 const WEBHOOK_ONLY = 'is required when BOT_MODE=webhook';
@@ -296,6 +311,7 @@ export function createConfig(env: Readonly<Record<string, string | undefined>>):
         : { port: e.METRICS_PORT, host: present.HOST?.trim() ?? DEFAULT_METRICS_HOST },
     signalSecret: e.SIGNAL_SECRET,
     signalRetentionDays: e.SIGNAL_RETENTION_DAYS,
+    botApiTimeoutMs: e.BOT_API_TIMEOUT_SECONDS * 1000,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   configSecrets,
   createConfig,
   createTerminalConfig,
+  DEFAULT_BOT_API_TIMEOUT_SECONDS,
   DEFAULT_DATA_DIR,
   DEFAULT_KB_RELOAD_CHECK_SECONDS,
   DEFAULT_PORT,
@@ -43,6 +44,7 @@ describe('createConfig', () => {
       kbReloadCheckSeconds: DEFAULT_KB_RELOAD_CHECK_SECONDS,
       mode: { kind: 'polling' },
       signalRetentionDays: 90,
+      botApiTimeoutMs: DEFAULT_BOT_API_TIMEOUT_SECONDS * 1000,
     });
   });
 
@@ -66,6 +68,7 @@ describe('createConfig', () => {
       KB_RELOAD_CHECK_SECONDS: '30',
       SIGNAL_SECRET: 'a-long-signal-secret',
       SIGNAL_RETENTION_DAYS: '30',
+      BOT_API_TIMEOUT_SECONDS: '2.5',
     });
     expect(config).toEqual({
       signalSecret: 'a-long-signal-secret',
@@ -86,6 +89,7 @@ describe('createConfig', () => {
         port: 3000,
         host: '127.0.0.1',
       },
+      botApiTimeoutMs: 2500,
     });
   });
 
@@ -122,6 +126,11 @@ describe('createConfig', () => {
       'KB_RELOAD_CHECK_SECONDS must be between 1 and 3600',
     ],
     [{ BOT_TOKEN: TOKEN, KB_RELOAD_CHECK_SECONDS: '2.5' }, 'KB_RELOAD_CHECK_SECONDS must be a whole number'],
+    [
+      { BOT_TOKEN: TOKEN, BOT_API_TIMEOUT_SECONDS: 'soon' },
+      'BOT_API_TIMEOUT_SECONDS must be a number of seconds',
+    ],
+    [{ BOT_TOKEN: TOKEN, BOT_API_TIMEOUT_SECONDS: '0' }, 'BOT_API_TIMEOUT_SECONDS must be between 1 and 300'],
     [{ BOT_TOKEN: TOKEN, METRICS_PORT: 'nine' }, 'METRICS_PORT must be a port number'],
     [{ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: 'ftp://x' }, 'TELEGRAM_API_ROOT must be an http(s) URL'],
     [{ BOT_TOKEN: TOKEN, DEFAULT_LANG: 'de' }, 'DEFAULT_LANG must be one of zh, ru, en'],

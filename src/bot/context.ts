@@ -48,6 +48,8 @@ export interface BotDeps {
   metrics?: Pick<BotMetrics, 'countAnswer' | 'observeEngine'> | undefined;
   /** The clock (default Date.now); tests move it. */
   now?: (() => number) | undefined;
+  /** Longest an update may take before it counts as failed (default HANDLER_TIMEOUT_MS). */
+  handlerTimeoutMs?: number | undefined;
 }
 
 /** The context every feature sees; the language fields are set by the preferences and locale middleware. */

@@ -1,4 +1,5 @@
 import { Telegraf } from 'telegraf';
+import { handlingUpdate } from './answered.js';
 import type { BotContext, BotDeps } from './context.js';
 import { createErrorHandler } from './errors.js';
 import { askFeature } from './features/ask.js';
@@ -36,7 +37,7 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
     webhookReply: false,
   };
   const bot = new Telegraf<BotContext>(deps.token, {
-    handlerTimeout: HANDLER_TIMEOUT_MS,
+    handlerTimeout: deps.handlerTimeoutMs ?? HANDLER_TIMEOUT_MS,
     telegram: clientOptions,
   });
   const telegram = new QueuedTelegram(
@@ -48,6 +49,10 @@ export function createBot(deps: BotDeps): Telegraf<BotContext> {
   // Telegraf gives each update a client of its own; this one is shared, so the queues see every call.
   Object.assign(bot.context, { telegram });
   if (deps.botInfo) bot.botInfo = deps.botInfo;
+  // Replies made while an update is handled are noted as its answer (the error boundary reads it).
+  const handleUpdate = bot.handleUpdate.bind(bot);
+  bot.handleUpdate = (update, webhookResponse) =>
+    handlingUpdate(update, () => handleUpdate(update, webhookResponse));
 
   // What users asked and did next, for kb:suggest and /review (only when a signal store is given).
   const signals = deps.signals ? createSignalRecorder(deps.signals) : undefined;

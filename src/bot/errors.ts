@@ -2,6 +2,7 @@ import type { i18n as I18nInstance } from 'i18next';
 import type { Lang } from '../knowledge/schema.js';
 import type { Logger } from '../logger.js';
 import { StoreUnavailableError } from '../store/errors.js';
+import { wasAnswered } from './answered.js';
 import type { BotContext } from './context.js';
 import { escapeHtml } from './html.js';
 import { primaryLang } from './middleware/locale.js';
@@ -26,6 +27,12 @@ export function createErrorHandler(i18n: I18nInstance, defaultLang: Lang, logger
     // Telegram to deliver again, to the next run.
     if (err instanceof OutboundAbortedError || err instanceof StoreUnavailableError) throw err;
     logger.error({ err, updateId, updateType: ctx.updateType }, 'error while handling an update');
+    // The answer is sent or on its way (the error came after it, e.g. the handler's time limit): an
+    // apology now would contradict it.
+    if (wasAnswered(ctx.update)) {
+      logger.info({ updateId }, 'no apology: the update was already answered');
+      return;
+    }
     // The locale middleware may not have run (the error may come from before it).
     const lang = ctx.lang ?? ctx.storedLang ?? primaryLang(ctx.from?.language_code) ?? defaultLang;
     const apology = i18n.t('errors.internal', { lng: lang });

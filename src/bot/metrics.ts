@@ -51,6 +51,8 @@ export interface MetricSources {
   dispatcher?: { readonly inFlight: number };
   /** The store, pinged on each scrape. */
   store?: { ping(): Promise<void> };
+  /** The outbox of replies owed, read on each scrape. */
+  outbox?: { outboxSummary(): Promise<{ depth: number; oldestAt: number | undefined }> };
 }
 
 /** The bot's Prometheus metrics, in a registry of their own (several bots may live in one process). */
@@ -174,6 +176,32 @@ export function createMetrics(now: () => number = Date.now): BotMetrics {
     registers,
     async collect() {
       this.set(sources.store && (await probeStore(sources.store, STORE_PROBE_TIMEOUT_MS)) ? 1 : 0);
+    },
+  });
+
+  // One read of the outbox serves both of its gauges in a scrape.
+  let summary: Promise<{ depth: number; oldestAt: number | undefined } | undefined> | undefined;
+  const outboxSummary = () => {
+    summary ??= (sources.outbox?.outboxSummary() ?? Promise.resolve(undefined))
+      .catch(() => undefined)
+      .finally(() => setTimeout(() => (summary = undefined), 0));
+    return summary;
+  };
+  new Gauge({
+    name: `${METRIC_PREFIX}outbox_depth`,
+    help: 'Replies owed in the outbox: written down, not sent yet (0 when none).',
+    registers,
+    async collect() {
+      this.set((await outboxSummary())?.depth ?? 0);
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}outbox_oldest_age_seconds`,
+    help: 'Age of the oldest reply owed in the outbox, in seconds (0 when none).',
+    registers,
+    async collect() {
+      const oldest = (await outboxSummary())?.oldestAt;
+      this.set(oldest === undefined ? 0 : Math.max(0, now() - oldest) / 1000);
     },
   });
 

@@ -3,7 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import PQueue from 'p-queue';
 import { Telegram, TelegramError } from 'telegraf';
 import type { Opts, Telegram as TelegramMethods } from 'telegraf/types';
+import { DEFAULT_BOT_API_TIMEOUT_SECONDS } from '../config.js';
 import type { Logger } from '../logger.js';
+import { noteAnswered } from './answered.js';
+import type { Delivery } from './delivery.js';
 import { htmlToPlain } from './html.js';
 import { type ApiOutcome, apiOutcome } from './metrics.js';
 
@@ -29,6 +32,17 @@ export interface OutboundOptions {
   maxServerRetries: number;
   /** Wait before the first such retry; it doubles with each further one. */
   backoffMs: number;
+  /**
+   * Deadline of one request (BOT_API_TIMEOUT_SECONDS): a request still unanswered then is abandoned and
+   * fails (BotApiTimeoutError), so a hung connection holds its chat for this long at most.
+   */
+  timeoutMs: number;
+  /**
+   * Requests on the wire at once, whatever the chat. Telegram's limits keep it to a few; with them lifted
+   * (the bench) a burst would open thousands of connections, and the last would reach their deadline
+   * before the server even read them.
+   */
+  maxInFlight: number;
 }
 
 export const DEFAULT_OUTBOUND_OPTIONS: Readonly<OutboundOptions> = Object.freeze({
@@ -39,7 +53,21 @@ export const DEFAULT_OUTBOUND_OPTIONS: Readonly<OutboundOptions> = Object.freeze
   maxRetryAfterMs: 60_000,
   maxServerRetries: 3,
   backoffMs: 500,
+  timeoutMs: DEFAULT_BOT_API_TIMEOUT_SECONDS * 1000,
+  maxInFlight: 100,
 });
+
+/**
+ * A request abandoned at its deadline (OutboundOptions.timeoutMs). Not retried by the queue; the outbox
+ * sends a reply again later, like one that met a dropped connection.
+ */
+export class BotApiTimeoutError extends Error {
+  // The name isNetworkError and the metrics (outcome "timeout") recognise.
+  override name = 'TimeoutError';
+  constructor(method: string, timeoutMs: number) {
+    super(`${method} got no answer within ${timeoutMs} ms`);
+  }
+}
 
 /** A call given up because the bot is shutting down and its grace period is over. */
 export class OutboundAbortedError extends Error {
@@ -63,16 +91,22 @@ export interface OutboundStats {
   forbidden: number;
   /** Calls that finally failed. */
   failed: number;
+  /** Chat actions ("typing...") not sent because messages were waiting for the global limit. */
+  skippedChatActions: number;
 }
+
+/** Makes one request with `payload`; `signal` aborts it at its deadline. */
+export type Send<T> = (payload: object, signal: AbortSignal) => Promise<T>;
 
 /** The one place every Bot API call of the bot goes through (but getUpdates). */
 export interface Outbound {
   /**
    * Sends one call: a chat's messages and edits one at a time and in order, within the per-chat,
    * per-group and global limits; retried after a 429's retry_after, after 5xx and network errors with
-   * backoff, once as plain text if Telegram cannot parse its HTML; never retried after a 403.
+   * backoff, once as plain text if Telegram cannot parse its HTML; never retried after a 403. Each
+   * request is abandoned at its deadline (timeoutMs); chat actions are skipped while messages wait.
    */
-  call<T>(method: string, payload: object, send: (payload: object) => Promise<T>): Promise<T>;
+  call<T>(method: string, payload: object, send: Send<T>): Promise<T>;
   /** Calls waiting or running. */
   readonly pending: number;
   /** When the oldest call still waiting or running was given (ms since the epoch); undefined if none. */
@@ -96,11 +130,11 @@ const isServerError = (error: unknown) => error instanceof TelegramError && erro
 const isEntityError = (error: unknown) =>
   error instanceof TelegramError && error.code === 400 && /can't parse entities/i.test(error.description);
 
-// Chat actions ("typing...") are hints, not messages: they neither count nor wait behind the answers.
-const UNQUEUED_CHAT_METHODS = new Set(['sendChatAction']);
+// Chat actions ("typing...") are hints, not messages: they neither wait behind the answers nor take a
+// slot of the global limit that a message needs (under load they are skipped).
+const CHAT_ACTION = 'sendChatAction';
 
-function chatOf(method: string, payload: object): number | string | undefined {
-  if (UNQUEUED_CHAT_METHODS.has(method)) return undefined;
+function chatOf(payload: object): number | string | undefined {
   const chatId = (payload as { chat_id?: unknown }).chat_id;
   return typeof chatId === 'number' || typeof chatId === 'string' ? chatId : undefined;
 }
@@ -138,7 +172,7 @@ export function createOutbound(
   now: () => number = Date.now,
 ): Outbound {
   const options: OutboundOptions = { ...DEFAULT_OUTBOUND_OPTIONS, ...overrides };
-  const global = rateQueue(options.global);
+  const global = rateQueue(options.global, options.maxInFlight);
   const chats = new Map<number | string, { queue: PQueue; group?: PQueue }>();
   const aborter = new AbortController();
   // Every queued call listens to it: hundreds at once are expected, not a leak.
@@ -150,6 +184,20 @@ export function createOutbound(
     plainFallbacks: 0,
     forbidden: 0,
     failed: 0,
+    skippedChatActions: 0,
+  };
+  // When the requests of the last global window started, oldest first (for the chat actions' share).
+  const recent: number[] = [];
+  const noteRequest = () => {
+    const at = now();
+    recent.push(at);
+    while (recent.length > 0 && (recent[0] ?? at) <= at - options.global.intervalMs) recent.shift();
+  };
+  /** Whether a chat action may go now: no message waits, and it leaves half the window to messages. */
+  const chatActionFits = () => {
+    const at = now();
+    while (recent.length > 0 && (recent[0] ?? at) <= at - options.global.intervalMs) recent.shift();
+    return global.size === 0 && recent.length < options.global.cap / 2;
   };
   let pending = 0;
   // Insertion order is arrival order, so the first entry is the oldest call still pending.
@@ -210,14 +258,32 @@ export function createOutbound(
     }
   }
 
-  async function attempt<T>(method: string, payload: object, send: (p: object) => Promise<T>): Promise<T> {
+  /** One request with its deadline; a request that does not honour the signal is abandoned all the same. */
+  function request<T>(method: string, body: object, send: Send<T>): Promise<T> {
+    noteRequest();
+    const deadline = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const error = new BotApiTimeoutError(method, options.timeoutMs);
+        deadline.abort(error);
+        reject(error);
+      }, options.timeoutMs);
+    });
+    const sent = send(body, deadline.signal);
+    // The request's own rejection after the deadline is the abort's echo: nobody waits for it any more.
+    sent.catch(() => {});
+    return Promise.race([sent, expired]).finally(() => clearTimeout(timer));
+  }
+
+  async function attempt<T>(method: string, payload: object, send: Send<T>): Promise<T> {
     const chatId = (payload as { chat_id?: unknown }).chat_id;
     let body = payload;
     let rateLimits = 0;
     let serverErrors = 0;
     for (;;) {
       try {
-        const result = await enqueue(global, method, () => observed(method, send(body)));
+        const result = await enqueue(global, method, () => observed(method, request(method, body, send)));
         stats.sent += 1;
         return result;
       } catch (error) {
@@ -248,7 +314,12 @@ export function createOutbound(
           );
           body = asPlainText(payload);
           continue;
-        } else if (isServerError(error) || isNetworkError(error)) {
+        } else if (
+          isServerError(error) ||
+          // A call abandoned at its deadline is not tried again here: that would hold its chat (and its
+          // update) for several deadlines; a reply is sent again from the outbox instead.
+          (isNetworkError(error) && !(error instanceof BotApiTimeoutError))
+        ) {
           stats.serverErrors += 1;
           if (serverErrors < options.maxServerRetries) {
             const backoffMs = options.backoffMs * 2 ** serverErrors++;
@@ -284,7 +355,17 @@ export function createOutbound(
       const key = Symbol(method);
       started.set(key, now());
       try {
-        const chatId = chatOf(method, payload);
+        if (method === CHAT_ACTION) {
+          if (!chatActionFits()) {
+            stats.skippedChatActions += 1;
+            return true as never;
+          }
+          // Outside the global queue: it never delays a message; if Telegram is slow it is simply late.
+          const result = await observed(method, request(method, payload, send));
+          stats.sent += 1;
+          return result;
+        }
+        const chatId = chatOf(payload);
         if (chatId === undefined) return await attempt(method, payload, send);
         const { queue, group } = chatQueues(chatId);
         const run = () => attempt(method, payload, send);
@@ -312,11 +393,23 @@ export function createOutbound(
   };
 }
 
+/** The calls that are replies a user waits for: written to the outbox and sent from there. */
+export const OWED_METHODS: ReadonlySet<string> = new Set(['sendMessage', 'sendVenue']);
+
+const hasChat = (payload: object) => {
+  const chatId = (payload as { chat_id?: unknown }).chat_id;
+  return typeof chatId === 'number' || typeof chatId === 'string';
+};
+
 /**
- * The bot's Telegram client: every call but getUpdates goes through the outbound queue. Telegraf builds
+ * The bot's Telegram client: every call but getUpdates goes through the outbound queue; replies go
+ * through the outbox (delivery) when one is attached. Telegraf builds
  * a client per update, so createBot installs this one in the context as well.
  */
 export class QueuedTelegram extends Telegram {
+  /** Where replies go once the outbox runs (runBot attaches it); until then they are sent directly. */
+  delivery: Delivery | undefined;
+
   constructor(
     token: string,
     options: Partial<Telegram['options']>,
@@ -331,6 +424,29 @@ export class QueuedTelegram extends Telegram {
     options?: Parameters<Telegram['callApi']>[2],
   ): Promise<ReturnType<TelegramMethods[M]>> {
     if (method === 'getUpdates') return super.callApi(method, payload, options);
-    return this.outbound.call(method, payload, (body) => super.callApi(method, body as Opts<M>, options));
+    if (OWED_METHODS.has(method)) noteAnswered();
+    if (this.delivery && OWED_METHODS.has(method) && hasChat(payload)) {
+      // What a handler gets back once its reply is owed rather than sent (undefined) is never read: the
+      // bot's handlers do not use the sent message.
+      return this.delivery.owe(method, payload as Record<string, unknown>) as Promise<
+        ReturnType<TelegramMethods[M]>
+      >;
+    }
+    return this.direct(method, payload, options);
+  }
+
+  /** Sends a call through the outbound queue now, whatever the method (the outbox's own sends). */
+  direct<M extends keyof TelegramMethods>(
+    method: M,
+    payload: Opts<M>,
+    options?: Parameters<Telegram['callApi']>[2],
+  ): Promise<ReturnType<TelegramMethods[M]>> {
+    return this.outbound.call(method, payload, (body, signal) =>
+      super.callApi(method, body as Opts<M>, {
+        ...options,
+        // Telegraf types its signal with the abort-controller polyfill; Node's own works the same at runtime.
+        signal: (options?.signal ? AbortSignal.any([options.signal as never, signal]) : signal) as never,
+      }),
+    );
   }
 }

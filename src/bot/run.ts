@@ -15,6 +15,7 @@ import { openStore, type Store } from '../store/store.js';
 import { registerCommands } from './commands.js';
 import type { BotContext } from './context.js';
 import { createBot } from './create-bot.js';
+import { createDelivery, type DeliveryOptions } from './delivery.js';
 import { createDispatcher, type Dispatcher } from './dispatcher.js';
 import { createKnowledgeSync } from './knowledge-sync.js';
 import {
@@ -28,7 +29,7 @@ import {
   serveMetrics as serveMetricsText,
 } from './metrics.js';
 import type { FloodOptions } from './middleware/flood.js';
-import { createOutbound, type OutboundOptions } from './outbound.js';
+import { createOutbound, type OutboundOptions, type QueuedTelegram } from './outbound.js';
 import { ALLOWED_UPDATES, createPoller, type PollingOptions } from './polling.js';
 import { createRefusalLog, type RefusalLog } from './refusals.js';
 import { createUnavailableNotices, type UnavailableNotices } from './unavailable.js';
@@ -96,6 +97,10 @@ export interface RunOptions {
   metrics?: BotMetrics;
   /** How often refused webhook requests are logged at most (default DEFAULT_REFUSAL_LOG_INTERVAL_MS). */
   refusalLogIntervalMs?: number;
+  /** Longest an update may take before it counts as failed (default HANDLER_TIMEOUT_MS). */
+  handlerTimeoutMs?: number;
+  /** How owed replies are sent and retried (default DEFAULT_DELIVERY_OPTIONS). */
+  delivery?: Partial<DeliveryOptions>;
 }
 
 /**
@@ -132,7 +137,11 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
   let onReloadSignal: ((signal: NodeJS.Signals) => void) | undefined;
   let stopSync = () => {};
   try {
-    const outbound = createOutbound(logger, options.outbound, metrics);
+    const outbound = createOutbound(
+      logger,
+      { timeoutMs: config.botApiTimeoutMs, ...options.outbound },
+      metrics,
+    );
     const sync = createKnowledgeSync({
       live,
       store,
@@ -166,6 +175,15 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       flood: options.flood,
       startedAt,
       metrics,
+      handlerTimeoutMs: options.handlerTimeoutMs,
+    });
+    const telegram = bot.telegram as QueuedTelegram;
+    const delivery = createDelivery({
+      store,
+      call: (method, payload) => telegram.direct(method as never, payload as never),
+      logger,
+      // One polling bot per store (the poller lock): no other instance can be sending.
+      options: { exclusive: config.mode.kind === 'polling', ...options.delivery },
     });
     bot.botInfo = await bot.telegram.getMe();
     await registerCommands(bot.telegram, i18n, config.defaultLang, logger);
@@ -176,7 +194,10 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       logger,
     });
     const dispatcher = createDispatcher(handleWithNotices(bot, notices), logger, Date.now, metrics);
-    metrics.watch({ outbound, dispatcher, store });
+    metrics.watch({ outbound, dispatcher, store, outbox: store });
+    // Replies earlier runs still owe go out first, in their chats' order.
+    await delivery.start();
+    telegram.delivery = delivery;
     if (config.metrics) {
       metricsServer = createServer(metricsHandler(metrics));
       await listen(metricsServer, config.metrics.port, config.metrics.host);
@@ -209,10 +230,14 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
         await dispatcher.drain(SETTLE_MS);
       }
       await confirm();
+      // Replies still owed stay in the store for the next run; those waiting for their turn are let go.
+      outbound.abort();
       // A call still on the wire may yet succeed: while the budget lasts, the store stays open so that the
-      // journal can note its update as handled, and the next run does not answer it twice.
-      const left = STOP_BUDGET_MS - (Date.now() - stopping);
-      if (dispatcher.inFlight > 0 && left > 0) await dispatcher.drain(left);
+      // journal can note its update as handled (and the outbox the reply as sent), and the next run does
+      // not answer it twice.
+      const left = () => STOP_BUDGET_MS - (Date.now() - stopping);
+      if (dispatcher.inFlight > 0 && left() > 0) await dispatcher.drain(left());
+      await delivery.stop(left());
     };
 
     if (config.mode.kind === 'polling') {
@@ -246,7 +271,12 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
         await polling;
         await drain(() => poller.confirm(CONFIRM_TIMEOUT_MS));
         logger.info(
-          { ...poller.summary, ms: Date.now() - stopping, outbound: outbound.stats },
+          {
+            ...poller.summary,
+            ms: Date.now() - stopping,
+            outbound: outbound.stats,
+            delivery: delivery.stats,
+          },
           'bot stopped',
         );
       }
@@ -279,7 +309,10 @@ export async function runBot(config: Config, options: RunOptions = {}): Promise<
       server.closeAllConnections();
       await closed;
       refusals.flush();
-      logger.info({ ms: Date.now() - stopping, outbound: outbound.stats }, 'bot stopped');
+      logger.info(
+        { ms: Date.now() - stopping, outbound: outbound.stats, delivery: delivery.stats },
+        'bot stopped',
+      );
     }
   } finally {
     stopSignal.dispose();

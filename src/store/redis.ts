@@ -25,6 +25,7 @@ import {
   type Vote,
   type VoteTally,
 } from './feedback.js';
+import { DEFAULT_OWED_CALLS_LIMIT, type OwedCallInput } from './outbox.js';
 import { currentHolder, describeHolder, parseHolder, StoreLockedError } from './poller-lock.js';
 import { CONTEXT_TTL_MS } from './preferences.js';
 import {
@@ -116,6 +117,12 @@ local holder = redis.call('GET', KEYS[1])
 if holder == ARGV[1] then redis.call('PEXPIRE', KEYS[1], ARGV[2]) return 1 end
 if not holder then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end
 return 0`;
+// An owed call gets the next id and is written down in one step: no reader sees an id without its call.
+const ADD_OWED = `
+local id = redis.call('INCR', KEYS[1])
+redis.call('HSET', KEYS[2], id, ARGV[1])
+redis.call('ZADD', KEYS[3], id, id)
+return id`;
 // The stored schema version, stamping a state that has none.
 const SCHEMA = `
 local version = redis.call('GET', KEYS[1])
@@ -150,6 +157,16 @@ function keysOf(prefix: string) {
     pending: `${prefix}pending`,
     /** Hash: suggestion group -> JSON decision. */
     decisions: `${prefix}decisions`,
+    /** Counter: the last owed call's id. */
+    owedSeq: `${prefix}outbox:seq`,
+    /** Hash: owed call id -> JSON { chat, method, payload, createdAt }. */
+    owedCalls: `${prefix}outbox:calls`,
+    /** Hash: owed call id -> "<attempts>:<not before>" (absent: not tried yet). */
+    owedTries: `${prefix}outbox:tries`,
+    /** Sorted set of owed call ids (score: the id), oldest first. */
+    owedIds: `${prefix}outbox:ids`,
+    /** String with a TTL: the instance sending the owed calls. */
+    outboxLease: `${prefix}outbox:lease`,
     /** String: REDIS_SCHEMA_VERSION of whoever wrote the state first. */
     schema: `${prefix}schema`,
     /** String: "<content hash> <ISO time>" of the last reload of the knowledge base, by any instance. */
@@ -445,6 +462,51 @@ export async function createRedisStore(
     },
     async releaseUpdate(updateId) {
       await script(RELEASE, [keys.update(updateId)], [owner]);
+    },
+    async addOwedCall(call) {
+      const stored = JSON.stringify(call);
+      const id = await script(ADD_OWED, [keys.owedSeq, keys.owedCalls, keys.owedIds], [stored]);
+      return { ...call, id: Number(id), attempts: 0, notBefore: 0 };
+    },
+    async owedCalls(limit = DEFAULT_OWED_CALLS_LIMIT) {
+      const ids = await run(() => client.zRange(keys.owedIds, 0, limit - 1));
+      if (ids.length === 0) return [];
+      const [calls, tries] = await Promise.all([
+        run(() => client.hmGet(keys.owedCalls, ids)),
+        run(() => client.hmGet(keys.owedTries, ids)),
+      ]);
+      return ids.flatMap((id, i) => {
+        const stored = calls[i];
+        // Removed between the two reads: already sent.
+        if (!stored) return [];
+        const [attempts = 0, notBefore = 0] = (tries[i] ?? '0:0').split(':').map(Number);
+        return [{ ...(JSON.parse(stored) as OwedCallInput), id: Number(id), attempts, notBefore }];
+      });
+    },
+    async retryOwedCallLater(id, attempts, notBefore) {
+      await run(() => client.hSet(keys.owedTries, String(id), `${attempts}:${notBefore}`));
+    },
+    async removeOwedCall(id) {
+      await run(() =>
+        client
+          .multi()
+          .hDel(keys.owedCalls, String(id))
+          .hDel(keys.owedTries, String(id))
+          .zRem(keys.owedIds, String(id))
+          .exec(),
+      );
+    },
+    async outboxSummary() {
+      const [depth, first] = await Promise.all([
+        run(() => client.zCard(keys.owedIds)),
+        run(() => client.zRange(keys.owedIds, 0, 0)),
+      ]);
+      const stored = first[0] ? await run(() => client.hGet(keys.owedCalls, first[0] as string)) : null;
+      const oldestAt = stored ? (JSON.parse(stored) as OwedCallInput).createdAt : undefined;
+      return { depth, oldestAt };
+    },
+    async holdOutboxLease(holder, ttlMs) {
+      return (await script(LEASE, [keys.outboxLease], [holder, ttlMs])) === 1;
     },
     async ping() {
       await run(() => client.ping());

@@ -15,6 +15,7 @@ import {
   VOTED_MESSAGE_TTL_MS,
   type VoteTally,
 } from './feedback.js';
+import { DEFAULT_OWED_CALLS_LIMIT, type OutboxStore } from './outbox.js';
 import { CONTEXT_TTL_MS, type PreferenceStore } from './preferences.js';
 import {
   type PendingAlternate,
@@ -75,6 +76,8 @@ const REQUIRED_COLUMNS: ReadonlyArray<readonly [table: string, columns: readonly
   ['signals', ['id', 'at', 'data']],
   ['pending_alternates', ['key', 'at', 'data']],
   ['suggestion_decisions', ['grp', 'data']],
+  ['owed_calls', ['id', 'chat', 'method', 'payload', 'created_at', 'attempts', 'not_before']],
+  ['outbox_lease', ['name', 'holder', 'expires_at']],
 ];
 
 /** Expired claims and voted messages are swept after this many writes of each. */
@@ -153,6 +156,23 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS voted_messages (
     message_key TEXT    PRIMARY KEY,
     voted_at    INTEGER NOT NULL
+  ) STRICT;
+  -- Replies owed to chats, sent in id order per chat (see store/outbox.ts). AUTOINCREMENT: an id is never
+  -- reused, so a newer call never sorts before an older one.
+  CREATE TABLE IF NOT EXISTS owed_calls (
+    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+    chat       TEXT    NOT NULL,
+    method     TEXT    NOT NULL,
+    payload    TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    attempts   INTEGER NOT NULL DEFAULT 0,
+    not_before INTEGER NOT NULL DEFAULT 0
+  ) STRICT;
+  -- Who sends the owed calls (processes sharing DATA_DIR: one of them).
+  CREATE TABLE IF NOT EXISTS outbox_lease (
+    name       TEXT    PRIMARY KEY,
+    holder     TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
   ) STRICT;
 `;
 
@@ -339,6 +359,7 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
   const votes = votedMessages(db);
   const claims = updateClaims(db);
   const signals = signalQueries(db);
+  const outbox = sqliteOutbox(db);
   return {
     async getLang(userId) {
       const lang = selectLang.get(userId)?.lang;
@@ -374,6 +395,7 @@ export function createSqliteStore(dataDir: string, options: SqliteStoreOptions =
     },
     ...claims,
     ...signals,
+    ...outbox,
     ...feedbackQueries(db),
     async ping() {
       db.prepare('SELECT 1').get();
@@ -441,6 +463,82 @@ function signalQueries(db: Database.Database): SignalStore {
         const d = parse(data) as SuggestionDecision | null;
         return d && typeof d.group === 'string' ? [d] : [];
       });
+    },
+  };
+}
+
+interface OwedRow {
+  id: number;
+  chat: string;
+  method: string;
+  payload: string;
+  created_at: number;
+  attempts: number;
+  not_before: number;
+}
+
+/** The outbox in SQLite: one row per owed call; the lease in a one-row table. */
+function sqliteOutbox(db: Database.Database): OutboxStore {
+  const insert = db.prepare<[string, string, string, number]>(
+    'INSERT INTO owed_calls (chat, method, payload, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const select = db.prepare<[number], OwedRow>(
+    'SELECT id, chat, method, payload, created_at, attempts, not_before FROM owed_calls ORDER BY id LIMIT ?',
+  );
+  const reschedule = db.prepare<[number, number, number]>(
+    'UPDATE owed_calls SET attempts = ?, not_before = ? WHERE id = ?',
+  );
+  const remove = db.prepare<[number]>('DELETE FROM owed_calls WHERE id = ?');
+  const summary = db.prepare<[], { depth: number; oldest: number | null }>(
+    'SELECT COUNT(*) AS depth, MIN(created_at) AS oldest FROM owed_calls',
+  );
+  const selectLease = db.prepare<[], { holder: string; expires_at: number }>(
+    "SELECT holder, expires_at FROM outbox_lease WHERE name = 'outbox'",
+  );
+  const upsertLease = db.prepare<[string, number]>(
+    `INSERT INTO outbox_lease (name, holder, expires_at) VALUES ('outbox', ?, ?)
+     ON CONFLICT(name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at`,
+  );
+  const lease = db.transaction((holder: string, ttlMs: number): boolean => {
+    const now = Date.now();
+    const row = selectLease.get();
+    if (row && row.holder !== holder && row.expires_at > now) return false;
+    upsertLease.run(holder, now + ttlMs);
+    return true;
+  });
+  return {
+    async addOwedCall(call) {
+      const { lastInsertRowid } = insert.run(
+        call.chat,
+        call.method,
+        JSON.stringify(call.payload),
+        call.createdAt,
+      );
+      return { ...call, id: Number(lastInsertRowid), attempts: 0, notBefore: 0 };
+    },
+    async owedCalls(limit = DEFAULT_OWED_CALLS_LIMIT) {
+      return select.all(limit).map((row) => ({
+        id: row.id,
+        chat: row.chat,
+        method: row.method,
+        payload: JSON.parse(row.payload) as Record<string, unknown>,
+        createdAt: row.created_at,
+        attempts: row.attempts,
+        notBefore: row.not_before,
+      }));
+    },
+    async retryOwedCallLater(id, attempts, notBefore) {
+      reschedule.run(attempts, notBefore, id);
+    },
+    async removeOwedCall(id) {
+      remove.run(id);
+    },
+    async outboxSummary() {
+      const row = summary.get();
+      return { depth: row?.depth ?? 0, oldestAt: row?.oldest ?? undefined };
+    },
+    async holdOutboxLease(holder, ttlMs) {
+      return lease.immediate(holder, ttlMs);
     },
   };
 }

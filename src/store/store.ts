@@ -1,5 +1,6 @@
 import type { Logger } from '../logger.js';
 import { createMemoryFeedbackStore, type FeedbackReader, type FeedbackStore } from './feedback.js';
+import { createMemoryOutbox, type OutboxStore } from './outbox.js';
 import { lockDataDir } from './poller-lock.js';
 import { createMemoryPreferenceStore, type PreferenceStore } from './preferences.js';
 import { createRedisStore, openRedisFeedbackReader } from './redis.js';
@@ -13,11 +14,18 @@ import {
 } from './updates.js';
 
 /**
- * Everything the bot keeps: preferences, curator feedback and traffic signals, the polling journal and the webhook update
- * claims. SQLite under DATA_DIR for one instance, Redis (STORE_URL) for several; the contract tests in
- * tests/store/contract.ts hold every implementation to the same behaviour.
+ * Everything the bot keeps: preferences, curator feedback and traffic signals, the polling journal, the
+ * webhook update claims and the outbox of replies owed. SQLite under DATA_DIR for one instance, Redis
+ * (STORE_URL) for several; the contract tests in tests/store/contract.ts hold every implementation to the
+ * same behaviour.
  */
-export interface Store extends PreferenceStore, FeedbackStore, SignalStore, UpdateJournal, UpdateClaims {
+export interface Store
+  extends PreferenceStore,
+    FeedbackStore,
+    SignalStore,
+    UpdateJournal,
+    UpdateClaims,
+    OutboxStore {
   /** Resolves when the storage answers; rejects (StoreUnavailableError for Redis) when it does not. */
   ping(): Promise<void>;
   /** Releases the storage (closes the database, or the connection); the store must not be used afterwards. */
@@ -54,6 +62,7 @@ export function createMemoryStore(): Store {
     ...createMemorySignalStore(),
     ...createMemoryUpdateJournal(),
     ...createMemoryUpdateClaims(),
+    ...createMemoryOutbox(),
     ping: async () => {},
     close: async () => {
       await preferences.close();

@@ -137,6 +137,43 @@ describe('outbound queue: Telegram limits', () => {
     await Promise.all(answers);
   });
 
+  it('skips a chat action while answers wait for the global limit, so it never takes an answer’s slot', async () => {
+    const api = fakeApi();
+    const outbound = createOutbound(captured().logger, { ...fast, global: { cap: 4, intervalMs: 1000 } });
+    // Eight answers to eight chats: four go out now, four wait for the next second.
+    const answers = Array.from({ length: 8 }, (_, i) =>
+      outbound.call('sendMessage', message(100 + i, `a${i}`), api.send('sendMessage')),
+    );
+    await outbound.call('sendChatAction', { chat_id: 100, action: 'typing' }, api.send('sendChatAction'));
+    expect(outbound.stats.skippedChatActions).toBe(1);
+    await Promise.all(answers);
+    expect(api.attempts.map((a) => a.method)).not.toContain('sendChatAction');
+    // Idle again (a new window): the next one goes out.
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await outbound.call('sendChatAction', { chat_id: 100, action: 'typing' }, api.send('sendChatAction'));
+    expect(api.attempts.filter((a) => a.method === 'sendChatAction')).toHaveLength(1);
+  });
+
+  it('abandons a call with no answer at its deadline, without holding its chat for further attempts', async () => {
+    let calls = 0;
+    const hang = (_payload: object, signal: AbortSignal) => {
+      calls += 1;
+      // A request that honours its signal, like telegraf's: the deadline aborts it.
+      return new Promise<never>((_, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    const outbound = createOutbound(captured().logger, { ...fast, timeoutMs: 200 });
+    const started = Date.now();
+    const hung = outbound.call('sendMessage', message(5, 'x'), hang);
+    await expect(hung).rejects.toMatchObject({ name: 'TimeoutError' });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    expect(calls).toBe(1);
+    // The chat is free again: its next message goes out at once.
+    const api = fakeApi();
+    await outbound.call('sendMessage', message(5, 'y'), api.send('sendMessage'));
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(outbound.stats.failed).toBe(1);
+  });
+
   it('does not let a slow call in one chat hold up another chat', async () => {
     const slowChat = 11;
     const attempts: Sent[] = [];

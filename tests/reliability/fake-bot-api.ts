@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 export type Fault =
   /** Answer with a Bot API error, e.g. 429 with retry_after, 403, 400, or a 5xx. */
   | { status: number; description: string; retryAfter?: number }
-  /** Answer normally, but only after a while (a slow API). */
+  /** Answer normally, but only after a while (a slow API); not carried out if the bot gives up first. */
   | { delayMs: number }
   /** Close the connection without answering (a dropped connection). */
   | { drop: true };
@@ -176,7 +176,15 @@ export class FakeBotApi {
       req.socket.destroy();
       return;
     }
-    if (fault && 'delayMs' in fault) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (fault && 'delayMs' in fault) {
+      let abandoned = false;
+      res.once('close', () => {
+        abandoned = !res.writableFinished;
+      });
+      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      // The bot gave up on the call (its deadline): like a request Telegram never got, it is not carried out.
+      if (abandoned) return;
+    }
     if (fault && 'status' in fault) {
       const error = {
         ok: false,

@@ -153,6 +153,62 @@ export function storeContract(name: string, subject: ContractSubject): void {
       expect(states.filter((s) => s === 'busy')).toHaveLength(19);
     });
 
+    it('keeps owed calls in the order they were owed, with their retries, until removed', async () => {
+      const store = await open();
+      expect(await store.owedCalls()).toEqual([]);
+      expect(await store.outboxSummary()).toEqual({ depth: 0, oldestAt: undefined });
+      const payload = { chat_id: 42, text: '<b>论坛</b> форум', reply_markup: { inline_keyboard: [] } };
+      const first = await store.addOwedCall({ chat: '42', method: 'sendMessage', payload, createdAt: 1000 });
+      const second = await store.addOwedCall({
+        chat: '-100',
+        method: 'sendVenue',
+        payload: { chat_id: -100, latitude: 55.7 },
+        createdAt: 2000,
+      });
+      const third = await store.addOwedCall({ chat: '42', method: 'sendMessage', payload, createdAt: 3000 });
+      expect(first.id).toBeLessThan(second.id);
+      expect(second.id).toBeLessThan(third.id);
+      expect(first).toMatchObject({ attempts: 0, notBefore: 0 });
+      await store.retryOwedCallLater(first.id, 2, 9000);
+      expect(await store.owedCalls()).toEqual([{ ...first, attempts: 2, notBefore: 9000 }, second, third]);
+      expect(await store.owedCalls(1)).toHaveLength(1);
+      expect(await store.outboxSummary()).toEqual({ depth: 3, oldestAt: 1000 });
+      await store.removeOwedCall(first.id);
+      await store.removeOwedCall(first.id);
+      expect((await store.owedCalls()).map((c) => c.id)).toEqual([second.id, third.id]);
+      expect(await store.outboxSummary()).toEqual({ depth: 2, oldestAt: 2000 });
+      // Ids keep growing after removals: a new call never sorts before an older one.
+      const fourth = await store.addOwedCall({ chat: '42', method: 'sendMessage', payload, createdAt: 4000 });
+      expect(fourth.id).toBeGreaterThan(third.id);
+    });
+
+    it('lets one holder at a time hold the outbox lease, and another take it once it expired', async () => {
+      const store = await open();
+      expect(await store.holdOutboxLease('a', 200)).toBe(true);
+      expect(await store.holdOutboxLease('b', 200)).toBe(false);
+      expect(await store.holdOutboxLease('a', 200)).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await store.holdOutboxLease('b', 200)).toBe(true);
+      expect(await store.holdOutboxLease('a', 200)).toBe(false);
+    });
+
+    shared('keeps owed calls across a restart, and one lease for two instances', async () => {
+      const first = await open();
+      const owed = await first.addOwedCall({
+        chat: '7',
+        method: 'sendMessage',
+        payload: { chat_id: 7, text: 'owed' },
+        createdAt: 5,
+      });
+      await first.retryOwedCallLater(owed.id, 1, 6);
+      expect(await first.holdOutboxLease('first', 10_000)).toBe(true);
+      const second = await reopen();
+      expect(await second.owedCalls()).toEqual([{ ...owed, attempts: 1, notBefore: 6 }]);
+      expect(await second.holdOutboxLease('second', 10_000)).toBe(false);
+      await second.removeOwedCall(owed.id);
+      expect(await first.owedCalls()).toEqual([]);
+    });
+
     shared(
       'shares everything with another handle on the same data (a restart, or another instance)',
       async () => {
