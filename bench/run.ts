@@ -3,7 +3,7 @@
  * the same knowledge base, scored on the dev set (knowledge/eval/dev) and, in aggregate only, on the
  * sealed test set (knowledge/eval/test); the cost as the knowledge base grows; and whole-process figures
  * (cold start, `npm start` to the terminal banner, bot RSS, a burst through the Bot API emulator). `--json` prints one JSON object, `--quick`
- * a fast smoke run, `--no-process` skips the whole-process part, `--bot-node-args="--max-old-space-size=96"`
+ * a fast smoke run, `--no-process` skips the whole-process part, `--bot-node-args="--max-old-space-size=72"`
  * passes Node options to the bot processes.
  */
 import { readFileSync } from 'node:fs';

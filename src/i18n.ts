@@ -20,6 +20,15 @@ export function createI18n(
 ): I18nInstance {
   // A function: the facts of the knowledge base answering now (it may be reloaded while the bot runs).
   const current = typeof forum === 'function' ? forum : () => forum;
+  // Written out once per forum facts (a reload brings new ones), not at every message: dates take an
+  // Intl formatter each.
+  let written: { forum: Forum; facts: Map<Lang, Record<string, string>> } | undefined;
+  const factsIn = (lang: Lang): Record<string, string> => {
+    const now = current();
+    if (written?.forum !== now)
+      written = { forum: now, facts: new Map(LANGS.map((l) => [l, forumVariables(now, l)])) };
+    return written.facts.get(lang) ?? {};
+  };
   const resources = Object.fromEntries(
     LANGS.map((lang) => [
       lang,
@@ -39,7 +48,7 @@ export function createI18n(
     missingInterpolationHandler: (_text, match, options) => {
       const lang = langSchema.safeParse(options?.lng ?? instance.resolvedLanguage).data ?? 'en';
       const name = String(match[1] ?? '').trim();
-      const facts: Record<string, string> = forumVariables(current(), lang);
+      const facts = factsIn(lang);
       return Object.hasOwn(facts, name) ? (facts[name] as string) : match[0];
     },
     returnNull: false,
