@@ -168,7 +168,9 @@ export function reviewFeature(deps: BotDeps): Composer<BotContext> {
       if (refusal) return replyText(ctx, ctx.t('review.failed', { error: refusal }));
       await store.addPendingAlternates(alternates);
       await store.decide({ group: group.id, decision: 'accepted', entryId: entry.id, at: now() });
-      const outcome = await (deps.reload ?? deps.live.reload)(`review accepted ${group.id} into ${entry.id}`);
+      const reason = `review accepted ${group.id} into ${entry.id}`;
+      // deps.reload also tells the other instances (the version key in Redis); live.reload only this one.
+      const outcome = await (deps.reload ? deps.reload(reason) : deps.live.reload(reason));
       if (outcome && !outcome.ok) return replyText(ctx, ctx.t('review.failed', { error: outcome.error }));
       await optional(logger, ctx, 'editMessageReplyMarkup', () => ctx.editMessageReplyMarkup(undefined));
       await replyText(
