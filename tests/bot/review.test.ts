@@ -124,7 +124,7 @@ function reviewSuite(name: string, open: () => Promise<Store>) {
       const store = await fresh();
       const { harness } = await reviewBot(store);
       await harness.handle(textMessage(MISSED, READER));
-      await harness.handle(textMessage('was it in summer', { id: 777_003 }));
+      await harness.handle(textMessage('was it around harvest time', { id: 777_003 }));
       harness.clear();
       await harness.handle(textMessage('/review', ADMIN));
       const first = harness.seen().at(-1);

@@ -48,7 +48,7 @@ async function seed(store: Store): Promise<void> {
     { type: 'press', user: 'a', at: T0 + 5_000, entryId: 'agreements-overview' },
     asked('b', 'What paperwork got signed?', T0 + 60_000),
     { type: 'press', user: 'b', at: T0 + 65_000, entryId: 'agreements-overview' },
-    asked('c', 'was it in summer', T0 + 120_000),
+    asked('c', 'was it around harvest time', T0 + 120_000),
     asked('c', 'what day did the library forum kick off', T0 + 150_000),
     asked('d', 'how much did the tickets cost', T0 + 200_000),
     // "The article does not say", then quoting the 2026 plans: 👎.
@@ -104,7 +104,7 @@ function suggestSuite(
         'what paperwork got signed',
         'What paperwork got signed?',
       ]);
-      expect(byText.get('was it in summer')?.proposal).toMatchObject({
+      expect(byText.get('was it around harvest time')?.proposal).toMatchObject({
         entryId: 'forum-date',
         source: 'rephrase',
       });
@@ -190,7 +190,7 @@ function suggestSuite(
       const s = await store();
       await s.addPendingAlternates([
         { entryId: 'forum-date', lang: 'ru', question: 'это было летом?', group: '0123abcd', at: T0 },
-        { entryId: 'forum-date', lang: 'en', question: 'was it in summer', group: '0123abcd', at: T0 },
+        { entryId: 'forum-date', lang: 'en', question: 'was it around harvest time', group: '0123abcd', at: T0 },
       ]);
       await s.close();
       const knowledge = knowledgeCopy();
@@ -198,7 +198,7 @@ function suggestSuite(
       expect(out.stdout).toContain('Exported 2 alternate question(s) into 1 file(s)');
       const entry = JSON.parse(entryFile(knowledge, 'forum-date'));
       expect(entry.i18n.ru.questions).toContain('это было летом?');
-      expect(entry.i18n.en.questions).toContain('was it in summer');
+      expect(entry.i18n.en.questions).toContain('was it around harvest time');
       const again = await store();
       expect(await again.pendingAlternates()).toEqual([]);
       await again.close();
