@@ -190,7 +190,13 @@ function suggestSuite(
       const s = await store();
       await s.addPendingAlternates([
         { entryId: 'forum-date', lang: 'ru', question: 'это было летом?', group: '0123abcd', at: T0 },
-        { entryId: 'forum-date', lang: 'en', question: 'was it around harvest time', group: '0123abcd', at: T0 },
+        {
+          entryId: 'forum-date',
+          lang: 'en',
+          question: 'was it around harvest time',
+          group: '0123abcd',
+          at: T0,
+        },
       ]);
       await s.close();
       const knowledge = knowledgeCopy();
