@@ -78,8 +78,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
    * The decisions on the parts of a message that may each ask something: its sentences and clauses (only
    * those that ask, when some do: a greeting, a story or thanks asks nothing), and for a question with two
    * question words ("when and where was it?") one variant per question word. A part is read after the
-   * parts before it, as a follow-up in a conversation is ("Which agreements were signed, and what will
-   * they change?").
+   * parts before it, as a follow-up in a conversation is ("Who spoke for the embassy? What did he say?").
    */
   function partDecisions(parts: readonly Part[], query: Query, context?: string): Decision[] {
     const out: Decision[] = [];
