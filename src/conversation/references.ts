@@ -6,7 +6,11 @@ import { normalizeText } from '../language/normalize.js';
 
 // Ordinal words, by position (-1: the last one, 0: the other one). Russian by stem, for every ending.
 const ORDINALS: readonly [RegExp, number][] = [
-  [/^(?:other|another|друг\p{L}*|drug\p{L}*|另一|另外一|另一个|另外一个)$/u, 0],
+  // "другое", not "друг" (a friend); "drugoe", not "drug".
+  [
+    /^(?:other|another|друг(?:ое|ой|ая|ую|ого|ие|их)|drug(?:oe|oi|oy|aya|ogo|ie)|另一|另外一|另一个|另外一个)$/u,
+    0,
+  ],
   [/^(?:first|1st|former|перв\p{L}*|pervo\p{L}*|pervy\p{L}*|один|одна|одно|第一|头一|首个|前者|一)$/u, 1],
   [/^(?:second|2nd|two|втор\p{L}*|vtor\p{L}*|два|две|第二|二|两)$/u, 2],
   [/^(?:third|3rd|three|трет\p{L}*|tret\p{L}*|три|第三|三)$/u, 3],

@@ -121,6 +121,8 @@ describe('"the other one"', () => {
       listReference('the other one', [...two, 'forum-date'], [two[0] as string], titles),
     ).toBeUndefined();
     expect(listReference('the other one', two, ['forum-date'], titles)).toBeUndefined();
+    // "друг" is a friend, not "the other one".
+    expect(listReference('а мой друг?', two, [two[1] as string], titles)).toBeUndefined();
   });
 
   it('is followed in a conversation: after one agreement, "and the other?" is the other agreement', () => {
