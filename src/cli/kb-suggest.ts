@@ -1,17 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_DATA_DIR } from '../config.js';
 import { writeAlternates } from '../curate/accept.js';
 import { groupAlternates, type SuggestionGroup, suggestGroups } from '../curate/suggest.js';
 import { createEngine } from '../engine/engine.js';
 import { DEFAULT_KNOWLEDGE_DIR, loadKnowledge } from '../knowledge/load.js';
 import { withAlternates } from '../knowledge/pending.js';
 import { createLogger } from '../logger.js';
-import { describeUrl } from '../store/redis.js';
 import { DEFAULT_DATABASE_FILE } from '../store/sqlite.js';
-import { openStore, type Store, type StoreLocation } from '../store/store.js';
-import { parseCliArgs } from './args.js';
+import { openStore, type Store } from '../store/store.js';
+import { fail, parseCliArgs } from './args.js';
 import type { CliIO } from './context.js';
+import { type StoreEnv, storeLocation, storeName } from './store-location.js';
 
 const USAGE = `usage: kb:suggest [--data-dir <dir>] [--knowledge <dir>] [--json] [--all]
        kb:suggest --accept <group> [--entry <id>]   write the group's questions into the entry's file
@@ -20,12 +19,7 @@ const USAGE = `usage: kb:suggest [--data-dir <dir>] [--knowledge <dir>] [--json]
 (the store: Redis at $STORE_URL, else $DATA_DIR, else ./data)`;
 
 /** What the bin passes in from the environment (the CLI itself never reads process.env). */
-export interface SuggestEnv {
-  /** DATA_DIR, if set. */
-  dataDir?: string | undefined;
-  /** STORE_URL, if set: the bot's Redis (an explicit --data-dir still reads SQLite). */
-  storeUrl?: string | undefined;
-}
+export type SuggestEnv = StoreEnv;
 
 /** What kb:suggest lists, as `--json` prints it. */
 export interface SuggestReport {
@@ -75,11 +69,6 @@ export function formatSuggestReport(report: SuggestReport): string {
   return out.join('\n');
 }
 
-/** Where kb:suggest reads from, for messages: the database file, or the Redis URL without its password. */
-function storeName({ dataDir, storeUrl }: StoreLocation): string {
-  return storeUrl ? describeUrl(storeUrl) : join(dataDir, DEFAULT_DATABASE_FILE);
-}
-
 /** The groups over the recorded signals, with the engine the bot answers with (knowledge/ + pending). */
 async function readGroups(store: Store, knowledgeDir: string, all: boolean) {
   const kb = withAlternates(loadKnowledge(knowledgeDir), await store.pendingAlternates());
@@ -120,25 +109,24 @@ export async function runKbSuggest(
   );
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
-  const explicitDir = values['data-dir']?.trim();
-  const dataDir = explicitDir || env.dataDir?.trim() || DEFAULT_DATA_DIR;
-  const storeUrl = explicitDir ? undefined : env.storeUrl?.trim() || undefined;
+  const json = Boolean(values.json);
   const knowledgeDir = values.knowledge ?? DEFAULT_KNOWLEDGE_DIR;
-  const location: StoreLocation = { dataDir, storeUrl };
-  if (!storeUrl && !existsSync(join(dataDir, DEFAULT_DATABASE_FILE))) {
+  const found = storeLocation(values['data-dir'], env);
+  if ('error' in found) return fail(io, json, found.error, 1);
+  const { location } = found;
+  if (!location.storeUrl && !existsSync(join(location.dataDir, DEFAULT_DATABASE_FILE))) {
     io.stdout.write(`Nothing recorded yet: there is no database at ${storeName(location)}.\n`);
     return 0;
   }
-  const fail = (message: string) => {
-    io.stderr.write(`${message}\n`);
-    return 1;
-  };
   let store: Store;
   try {
     store = await openStore(location, createLogger({ level: 'silent' }));
   } catch (error) {
     return fail(
+      io,
+      json,
       `Cannot read ${storeName(location)}: ${error instanceof Error ? error.message : String(error)}`,
+      1,
     );
   }
   try {
@@ -149,7 +137,7 @@ export async function runKbSuggest(
         return 0;
       }
       const outcome = writeAlternates(pending, knowledgeDir);
-      if (!outcome.ok) return fail(`Nothing written: ${outcome.error}`);
+      if (!outcome.ok) return fail(io, json, `Nothing written: ${outcome.error}`, 1);
       await store.removePendingAlternates(pending);
       for (const a of outcome.written)
         io.stdout.write(`+ ${a.entryId} ${a.lang}: ${JSON.stringify(a.question)}\n`);
@@ -163,16 +151,18 @@ export async function runKbSuggest(
     if (target !== undefined) {
       const { groups } = await readGroups(store, knowledgeDir, true);
       const group = groups.find((g) => g.id === target.trim());
-      if (!group) return fail(`No suggestion group "${target}" (see npm run kb:suggest -- --all).`);
+      if (!group)
+        return fail(io, json, `No suggestion group "${target}" (see npm run kb:suggest -- --all).`, 1);
       if (values.reject !== undefined) {
         await store.decide({ group: group.id, decision: 'rejected', at: Date.now() });
         io.stdout.write(`Rejected group ${group.id}: it will not be proposed again.\n`);
         return 0;
       }
       const entryId = values.entry ?? (group.proposal.kind === 'entry' ? group.proposal.entryId : undefined);
-      if (!entryId) return fail(`Group ${group.id} has no proposed entry: name one with --entry <id>.`);
+      if (!entryId)
+        return fail(io, json, `Group ${group.id} has no proposed entry: name one with --entry <id>.`, 1);
       const outcome = writeAlternates(groupAlternates(group, entryId, Date.now()), knowledgeDir);
-      if (!outcome.ok) return fail(`Not accepted: ${outcome.error}`);
+      if (!outcome.ok) return fail(io, json, `Not accepted: ${outcome.error}`, 1);
       await store.decide({ group: group.id, decision: 'accepted', entryId, at: Date.now() });
       for (const a of outcome.written)
         io.stdout.write(`+ ${a.entryId} ${a.lang}: ${JSON.stringify(a.question)}\n`);
@@ -187,7 +177,7 @@ export async function runKbSuggest(
     io.stdout.write(`${values.json ? JSON.stringify(report) : formatSuggestReport(report)}\n`);
     return 0;
   } catch (error) {
-    return fail(error instanceof Error ? error.message : String(error));
+    return fail(io, json, error instanceof Error ? error.message : String(error), 1);
   } finally {
     await store.close();
   }

@@ -1,14 +1,12 @@
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_DATA_DIR } from '../config.js';
 import type { Lang } from '../knowledge/schema.js';
 import type { UnansweredQuestion, VoteTally } from '../store/feedback.js';
-import { describeUrl } from '../store/redis.js';
 import { DEFAULT_DATABASE_FILE } from '../store/sqlite.js';
 import { openFeedbackReader, type StoreLocation } from '../store/store.js';
 import { fail, parseCliArgs } from './args.js';
 import type { CliIO } from './context.js';
 import { foldText } from './fold.js';
+import { type StoreEnv, storeLocation, storeName } from './store-location.js';
 
 /** Questions asked the same way (after folding case, script variants, punctuation and spacing). */
 export interface UnansweredGroup {
@@ -100,11 +98,6 @@ export function formatUnansweredReport(report: UnansweredReport): string {
   return out.join('\n');
 }
 
-/** Where the report reads from, for messages: the database file, or the Redis URL without its password. */
-function storeName({ dataDir, storeUrl }: StoreLocation): string {
-  return storeUrl ? describeUrl(storeUrl) : join(dataDir, DEFAULT_DATABASE_FILE);
-}
-
 /**
  * Reads the feedback without changing it, from Redis when `location.storeUrl` is set, else from the SQLite
  * database under `location.dataDir` (database null when there is none yet).
@@ -130,23 +123,8 @@ export async function readUnansweredReport(location: StoreLocation): Promise<Una
 const USAGE =
   'usage: kb:unanswered [--data-dir <dir>] [--json]   (default: Redis at $STORE_URL, else $DATA_DIR, else ./data)';
 
-/** Why `dir` cannot be the data folder (it does not exist, or is a file), or undefined when it can. */
-function folderProblem(dir: string): string | undefined {
-  try {
-    return statSync(dir).isDirectory() ? undefined : 'is not a folder';
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' ? 'the folder does not exist' : `cannot be read (${code})`;
-  }
-}
-
 /** What the bin passes in from the environment (the CLI itself never reads process.env). */
-export interface UnansweredEnv {
-  /** DATA_DIR, if set. */
-  dataDir?: string | undefined;
-  /** STORE_URL, if set: the bot's Redis (an explicit --data-dir still reads SQLite). */
-  storeUrl?: string | undefined;
-}
+export type UnansweredEnv = StoreEnv;
 
 /** `npm run kb:unanswered`: prints what users asked that the bot could not answer, and the votes. */
 export async function runKbUnanswered(
@@ -169,17 +147,9 @@ export async function runKbUnanswered(
   if (typeof parsed === 'number') return parsed;
   const { values } = parsed;
   const json = Boolean(values.json);
-  const explicitDir = values['data-dir']?.trim();
-  const dataDir = explicitDir || env.dataDir?.trim() || DEFAULT_DATA_DIR;
-  const storeUrl = explicitDir ? undefined : env.storeUrl?.trim() || undefined;
-  if (storeUrl && !/^rediss?:\/\//.test(storeUrl)) {
-    return fail(io, json, 'STORE_URL must be a redis:// or rediss:// URL like "redis://127.0.0.1:6379"', 1);
-  }
-  // A folder named on the command line must be there: a typo would otherwise read as "nothing logged
-  // yet". DATA_DIR may well be missing (.env.example's ./data before any bot has run here).
-  const problem = explicitDir ? folderProblem(explicitDir) : undefined;
-  if (problem) return fail(io, json, `--data-dir ${explicitDir}: ${problem}`, 1);
-  const location = { dataDir, storeUrl };
+  const found = storeLocation(values['data-dir'], env);
+  if ('error' in found) return fail(io, json, found.error, 1);
+  const { location } = found;
   let report: UnansweredReport;
   try {
     report = await readUnansweredReport(location);
@@ -190,7 +160,9 @@ export async function runKbUnanswered(
   if (values.json) {
     io.stdout.write(`${JSON.stringify(report)}\n`);
   } else if (report.database === null) {
-    io.stdout.write(`Nothing logged yet: there is no database at ${join(dataDir, DEFAULT_DATABASE_FILE)}.\n`);
+    io.stdout.write(
+      `Nothing logged yet: there is no database at ${join(location.dataDir, DEFAULT_DATABASE_FILE)}.\n`,
+    );
   } else {
     io.stdout.write(`${formatUnansweredReport(report)}\n`);
   }

@@ -215,6 +215,18 @@ function suggestSuite(
   });
 }
 
+describe('kb:suggest reads the store the other curator tools read', () => {
+  it('refuses a --data-dir that does not exist, and says so in JSON with --json', async () => {
+    const missing = join(tempDir(), 'nowhere');
+    const plain = await cli(['--data-dir', missing], {});
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toBe(`--data-dir ${missing}: the folder does not exist\n`);
+    const json = await cli(['--json', '--data-dir', missing], {});
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toEqual({ error: `--data-dir ${missing}: the folder does not exist` });
+  });
+});
+
 suggestSuite('SQLite', async () => {
   const dataDir = tempDir();
   return { env: { dataDir }, store: async () => createSqliteStore(dataDir) };
