@@ -1,27 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { createDelivery } from '../../src/bot/delivery.js';
 import { createRedisStore } from '../../src/store/redis.js';
 import type { Store } from '../../src/store/store.js';
 import { capturedLogger } from '../support/logger.js';
-import { describeWithRedis, RedisServer } from '../support/redis-server.js';
+import { describeWithRedis, useRedis } from '../support/redis-server.js';
 
 describeWithRedis('the outbox sender on a shared Redis', () => {
-  let server: RedisServer | undefined;
-  let url = process.env.REDIS_TEST_URL ?? '';
-  beforeAll(async () => {
-    if (!url) {
-      server = await RedisServer.start();
-      url = server.url;
-    }
-  });
-  afterAll(async () => {
-    await server?.dispose();
-  });
+  const redisUrl = useRedis();
 
   it('three instances owe replies; one sends them all (the lease holder), each once, in order per chat', async () => {
     const prefix = `test:${randomUUID()}:`;
-    const stores: Store[] = await Promise.all([1, 2, 3].map(() => createRedisStore(url, { prefix })));
+    const stores: Store[] = await Promise.all([1, 2, 3].map(() => createRedisStore(redisUrl(), { prefix })));
     const sent: Array<{ chat: unknown; text: string }> = [];
     const senders = new Set<number>();
     const options = { handOverMs: 200, scanIntervalMs: 50, leaseMs: 2000 };

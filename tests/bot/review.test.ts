@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { MAX_CALLBACK_DATA_BYTES } from '../../src/bot/callback-data.js';
 import { suggestGroups } from '../../src/curate/suggest.js';
 import { createEngine } from '../../src/engine/engine.js';
@@ -10,7 +10,7 @@ import { createRedisStore } from '../../src/store/redis.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { capturedLogger } from '../support/logger.js';
-import { describeWithRedis, RedisServer } from '../support/redis-server.js';
+import { describeWithRedis, useRedis } from '../support/redis-server.js';
 import { tempDirs } from '../support/temp-dirs.js';
 import { buttonPress, createHarness, textMessage, tr } from './helpers.js';
 
@@ -194,16 +194,6 @@ const tempDir = tempDirs('review-');
 reviewSuite('SQLite', async () => createSqliteStore(tempDir()));
 
 describeWithRedis('redis: signals and /review', () => {
-  let server: RedisServer | undefined;
-  let url = process.env.REDIS_TEST_URL ?? '';
-  beforeAll(async () => {
-    if (!url) {
-      server = await RedisServer.start();
-      url = server.url;
-    }
-  });
-  afterAll(async () => {
-    await server?.dispose();
-  });
-  reviewSuite('Redis', async () => createRedisStore(url, { prefix: `test:${randomUUID()}:` }));
+  const redisUrl = useRedis();
+  reviewSuite('Redis', async () => createRedisStore(redisUrl(), { prefix: `test:${randomUUID()}:` }));
 });

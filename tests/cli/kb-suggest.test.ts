@@ -1,7 +1,7 @@
 import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createClient } from 'redis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runKbSuggest, type SuggestReport } from '../../src/cli/kb-suggest.js';
 import { createEngine } from '../../src/engine/engine.js';
 import type { EngineResult } from '../../src/engine/types.js';
@@ -10,7 +10,7 @@ import { createRedisStore } from '../../src/store/redis.js';
 import type { Signal } from '../../src/store/signals.js';
 import { createSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
-import { describeWithRedis, RedisServer } from '../support/redis-server.js';
+import { describeWithRedis, useRedis } from '../support/redis-server.js';
 import { tempDirs } from '../support/temp-dirs.js';
 
 const engine = createEngine(loadKnowledge());
@@ -233,21 +233,11 @@ suggestSuite('SQLite', async () => {
 });
 
 describeWithRedis('redis: kb:suggest', () => {
-  let server: RedisServer | undefined;
-  let url = process.env.REDIS_TEST_URL ?? '';
-  beforeAll(async () => {
-    if (!url) {
-      server = await RedisServer.start();
-      url = server.url;
-    }
-  });
-  afterAll(async () => {
-    await server?.dispose();
-  });
+  const redisUrl = useRedis();
   // The CLI reads the bot's keys (the default prefix): each test gets a database of its own, emptied first.
   let db = 11;
   suggestSuite('Redis', async () => {
-    const storeUrl = `${url}/${db++}`;
+    const storeUrl = `${redisUrl()}/${db++}`;
     const client = createClient({ url: storeUrl });
     await client.connect();
     await client.flushDb();

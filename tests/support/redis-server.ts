@@ -3,7 +3,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 
 /** The redis-server executable on PATH (or in the usual Debian places), if any. */
 export function findRedisServer(): string | undefined {
@@ -131,4 +131,23 @@ export class RedisServer {
     await this.stop('SIGKILL');
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The Redis a suite runs against: REDIS_TEST_URL when CI gives one, else a server of its own, started before
+ * the suite and stopped after it. Call it inside the suite's describe; the function gives the URL in tests.
+ */
+export function useRedis(): () => string {
+  let server: RedisServer | undefined;
+  let url = process.env.REDIS_TEST_URL ?? '';
+  beforeAll(async () => {
+    if (!url) {
+      server = await RedisServer.start();
+      url = server.url;
+    }
+  });
+  afterAll(async () => {
+    await server?.dispose();
+  });
+  return () => url;
 }
