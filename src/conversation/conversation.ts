@@ -1,8 +1,8 @@
 /**
  * One conversation with one user, the same in every adapter (the Telegram bot, the terminal chat and
- * the batch CLI): what was answered last (for follow-ups and a request to repeat it in another language), the list shown last
- * (for "the second one") and the reply language, and how a message is read against them. Pure: the
- * adapters keep the state (the bot in its store, with a TTL) and the user's explicit language choice.
+ * the batch CLI): what was answered last (for follow-ups, and to repeat it in another language), the list
+ * shown last (for "the second one") and the reply language, and how a message is read against them. Pure:
+ * the adapters keep the state (the bot in its store, with a TTL) and the user's explicit language choice.
  */
 
 import { asks } from '../engine/analyse.js';

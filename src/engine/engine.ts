@@ -68,10 +68,14 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
    */
   function decideAfter(text: string, query: Query, alone: Decision, context?: string, pointsAt = false) {
     if (!context) return alone;
-    if (!pointsAt && (query.terms.some((t) => t.entity) || (!query.refersBack && alone.kind === 'answer')))
-      return alone;
+    if (!pointsAt && query.terms.some((t) => t.entity)) return alone;
     const followUp = decideOn(retriever.query(text, { context, sameMessage: true })).decision;
-    return followUp.kind === 'answer' ? followUp : alone;
+    if (followUp.kind !== 'answer') return alone;
+    if (pointsAt || query.refersBack || alone.kind !== 'answer') return followUp;
+    // Context breaks a near tie: the entry the follow-up reading picks was nearly as good a reading alone.
+    const id = followUp.best.entry.id;
+    const aloneScore = retriever.rank(query).find((r) => r.entry.id === id)?.score ?? 0;
+    return aloneScore >= alone.best.score - Number(process.env.FM ?? 0) ? followUp : alone;
   }
 
   /**
