@@ -8,7 +8,6 @@
 import { asks } from '../engine/analyse.js';
 import type { Engine, EngineResult, Lang } from '../engine/types.js';
 import { LANGS } from '../knowledge/schema.js';
-import { languageRequest } from '../language/request.js';
 import { listReference, pointedItem } from './references.js';
 
 /** What a conversation remembers between messages. */
@@ -116,7 +115,7 @@ export function converse(
   { chosen, fallbackLang }: TurnOptions = {},
 ): TurnOutcome {
   // "по-русски, пожалуйста", "again in English", "说中文": switch, and say the last answer again in it.
-  const request = languageRequest(text);
+  const request = engine.requestedLanguage(text);
   // What is left beside the request asks nothing ("…for my neighbour", "внук прочитает"): a request too.
   if (request && (!request.rest || !asks(request.rest))) {
     const again = entryResult(engine, state.answered, request.lang, null);

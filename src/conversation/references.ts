@@ -3,19 +3,17 @@
  * "2", or a suggestion's title typed back): which item it picks.
  */
 import { normalizeText } from '../language/normalize.js';
+import { latinToCyrillic } from '../language/translit.js';
 
 // Ordinal words, by position (-1: the last one, 0: the other one). Russian by stem, for every ending.
 const ORDINALS: readonly [RegExp, number][] = [
-  // "другое", not "друг" (a friend); "drugoe", not "drug".
-  [
-    /^(?:other|another|друг(?:ое|ой|ая|ую|ого|ие|их)|drug(?:oe|oi|oy|aya|ogo|ie)|另一|另外一|另一个|另外一个)$/u,
-    0,
-  ],
-  [/^(?:first|1st|former|перв\p{L}*|pervo\p{L}*|pervy\p{L}*|один|одна|одно|第一|头一|首个|前者|一)$/u, 1],
-  [/^(?:second|2nd|two|втор\p{L}*|vtor\p{L}*|два|две|第二|二|两)$/u, 2],
-  [/^(?:third|3rd|three|трет\p{L}*|tret\p{L}*|три|第三|三)$/u, 3],
+  // "другое", not "друг" (a friend).
+  [/^(?:other|another|друг(?:ое|ой|ая|ую|ого|ие|их)|另一|另外一|另一个|另外一个)$/u, 0],
+  [/^(?:first|1st|former|перв\p{L}*|один|одна|одно|第一|头一|首个|前者|一)$/u, 1],
+  [/^(?:second|2nd|two|втор\p{L}*|два|две|第二|二|两)$/u, 2],
+  [/^(?:third|3rd|three|трет\p{L}*|три|第三|三)$/u, 3],
   [/^(?:fourth|4th|four|четв[её]рт\p{L}*|четыре|第四|四)$/u, 4],
-  [/^(?:last|latter|последн\p{L}*|posledn\p{L}*|最后|后者|最后一)$/u, -1],
+  [/^(?:last|latter|последн\p{L}*|最后|后者|最后一)$/u, -1],
 ];
 // Words that may stand around an ordinal without asking anything else ("more on the second one, please",
 // "а что насчёт второго?", "第二个呢"); Chinese ones are cut out of the text as they are.
@@ -26,10 +24,12 @@ const FILLER = new Set(
     'on give explain show number no of it is a an in more i want know pick choose take let s ' +
     'а и про о об расскажи расскажите подробнее подробно что насчёт насчет по поводу там тогда давай ну ' +
     'пожалуйста вариант пункт номер это за можно ещё еще мне хочу узнать какой какая какое ' +
-    'он она оно они его её ее их сказал сказала говорил говорила кто ' +
-    'a i pro o ob rasskazhi podrobnee chto naschet nomer'
+    'он она оно они его её ее их сказал сказала говорил говорила кто'
   ).split(' '),
 );
+// Russian typed in Latin letters ("a vtoroe?", "pervaya kto takaya") is read as Russian too.
+const readings = (word: string): string[] => [word, latinToCyrillic(word) ?? []].flat();
+const isFiller = (word: string) => readings(word).some((w) => FILLER.has(w));
 const HAN_FILLER =
   /呢|的|那个|那|个|項|项|条|條|位|说说|說說|讲讲|講講|详细|詳細|介绍|介紹|一下|请|請|关于|關於|吧|是|什么|看看|再|具体|具體|来|來|我|想|要|知道|选|選|号|號|#|№/gu;
 const WORD = /[\p{L}\p{N}#№]+/gu;
@@ -37,7 +37,7 @@ const WORD = /[\p{L}\p{N}#№]+/gu;
 /** The ordinal a token names (1-based, -1 for the last), if any. */
 function ordinal(token: string): number | undefined {
   if (/^#?\d{1,2}$/.test(token)) return Number(token.replace('#', ''));
-  for (const [pattern, n] of ORDINALS) if (pattern.test(token)) return n;
+  for (const word of readings(token)) for (const [pattern, n] of ORDINALS) if (pattern.test(word)) return n;
   return undefined;
 }
 
@@ -84,7 +84,7 @@ function pointed(
     const at = found.findIndex((n) => n !== undefined);
     if (at < 0 || found.filter((n) => n !== undefined).length > 1) return undefined;
     position = found[at];
-    leftover = words.filter((w, i) => i !== at && !FILLER.has(w)).length;
+    leftover = words.filter((w, i) => i !== at && !isFiller(w)).length;
     rest = words.filter((_, i) => i !== at).join(' ');
   }
   if (position === undefined) return undefined;

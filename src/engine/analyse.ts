@@ -109,11 +109,14 @@ function splitHanClauses(text: string): string[] {
   return out;
 }
 
-/** Reads a message: markup, a reply-language request, and its parts; `maxLength` characters at most. */
-export function analyse(text: string, maxLength: number): Analysis {
+/**
+ * Reads a message: markup, a reply-language request, and its parts; `maxLength` characters at most.
+ * `knows(text)` tells whether a text holds a word of the knowledge base (see languageRequest).
+ */
+export function analyse(text: string, maxLength: number, knows?: (text: string) => boolean): Analysis {
   const plain = stripMarkup(text.slice(0, maxLength));
   // "Where was it held? Answer in Russian": the language the message asks for wins, and is not matched.
-  const request = languageRequest(plain);
+  const request = languageRequest(plain, knows);
   const question = request ? request.rest : plain;
   const parts = splitParts(question).map((part) => ({ text: part, asks: asks(part) }));
   return { question, ...(request ? { requested: request.lang } : {}), parts };

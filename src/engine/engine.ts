@@ -6,8 +6,9 @@ import { createHash } from 'node:crypto';
 import { countFacts, type KnowledgeBase } from '../knowledge/load.js';
 import type { Lang } from '../knowledge/schema.js';
 import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
+import { languageRequest } from '../language/request.js';
 import { createTokenizer } from '../language/tokenize.js';
-import { analyse, type Part } from './analyse.js';
+import { analyse, type Part, stripMarkup } from './analyse.js';
 import { type Composed, compose } from './compose.js';
 import { type Decision, decide } from './decide.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
@@ -50,9 +51,12 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     return { ranked, decision: decide(ranked, query, options) };
   };
 
+  // Whether a text holds a word of the knowledge base as typed: "верни английский" does not, "Chinese books" does.
+  const knows = (text: string) => retriever.query(text).terms.some((t) => t.known && t.factor === 1);
+
   /** The message read, its language told and the whole of it ranked. */
   function prepare(text: string, askOptions: AskOptions) {
-    const analysis = analyse(text, options.maxQueryLength);
+    const analysis = analyse(text, options.maxQueryLength, knows);
     const query = retriever.query(analysis.question);
     // Told after the query: telling the language reuses the corrections it made (see retriever.readsAs).
     const detected = detect(analysis.question);
@@ -61,21 +65,27 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
   }
 
   /**
-   * The decision on a text said after `context` was answered: a follow-up that names nobody and refers
+   * The decision on a text said after `context` was answered. A follow-up that names nobody and refers
    * back ("and what did he say?") or does not stand on its own ("а где?") borrows that entry's names, and
-   * falls back to the text alone; one that stands on its own ("what was the forum for?") does not. One that
-   * points at an item shown ("the second one: what will it change?") is about that item.
+   * falls back to the text alone. One that stands on its own keeps its own answer, unless what was just
+   * said breaks a near tie (see contextTieMargin). One that points at an item shown ("the second one: what
+   * will it change?") is about that item.
    */
-  function decideAfter(text: string, query: Query, alone: Decision, context?: string, pointsAt = false) {
-    if (!context) return alone;
-    if (!pointsAt && query.terms.some((t) => t.entity)) return alone;
+  function decideAfter(
+    text: string,
+    query: Query,
+    alone: { ranked: Ranked[]; decision: Decision },
+    context?: string,
+    pointsAt = false,
+  ): Decision {
+    const { decision } = alone;
+    if (!context || (!pointsAt && query.terms.some((t) => t.entity))) return decision;
     const followUp = decideOn(retriever.query(text, { context, sameMessage: true })).decision;
-    if (followUp.kind !== 'answer') return alone;
-    if (pointsAt || query.refersBack || alone.kind !== 'answer') return followUp;
-    // Context breaks a near tie: the entry the follow-up reading picks was nearly as good a reading alone.
+    if (followUp.kind !== 'answer') return decision;
+    if (pointsAt || query.refersBack || decision.kind !== 'answer') return followUp;
     const id = followUp.best.entry.id;
-    const aloneScore = retriever.rank(query).find((r) => r.entry.id === id)?.score ?? 0;
-    return aloneScore >= alone.best.score - Number(process.env.FM ?? 0) ? followUp : alone;
+    const aloneScore = alone.ranked.find((r) => r.entry.id === id)?.score ?? 0;
+    return aloneScore >= decision.best.score - options.contextTieMargin ? followUp : decision;
   }
 
   /**
@@ -91,7 +101,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       let before = context;
       for (const part of parts.slice(0, options.maxPartsRead)) {
         const partQuery = retriever.query(part.text, { sameMessage: true });
-        const decision = decideAfter(part.text, partQuery, decideOn(partQuery).decision, before);
+        const decision = decideAfter(part.text, partQuery, decideOn(partQuery), before);
         if (part.asks || !asking) out.push(decision);
         if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat')
           before = decision.best.entry.id;
@@ -154,12 +164,13 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       return knowledge;
     },
     entry: (id) => kb.byId.get(id),
+    requestedLanguage: (text) => languageRequest(stripMarkup(text.slice(0, options.maxQueryLength)), knows),
 
     ask(text, askOptions = {}): EngineResult {
-      const { analysis, query, detected, lang, decision } = prepare(text, askOptions);
+      const { analysis, query, detected, lang, ranked, decision } = prepare(text, askOptions);
       const base = { lang, detected, ...(analysis.requested ? { requested: analysis.requested } : {}) };
       const { context, pointsAtContext } = askOptions;
-      const followUp = decideAfter(analysis.question, query, decision, context, pointsAtContext);
+      const followUp = decideAfter(analysis.question, query, { ranked, decision }, context, pointsAtContext);
       if (followUp !== decision) return result(followUp, base);
       let whole = decision;
       if (options.answerParts)

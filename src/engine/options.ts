@@ -57,6 +57,12 @@ export interface MatcherOptions extends SpellingOptions {
   unaskedKindFactor: number;
   /** How much the names borrowed from the previous answer count in a follow-up question. */
   contextFactor: number;
+  /**
+   * A question that names nothing, said after an answer, goes with what was just said when the entry that
+   * reading picks scores, read alone, within this of the best entry alone: context breaks near ties
+   * ("when was it launched?" after the Culture Year), not clear answers ("what was the theme?").
+   */
+  contextTieMargin: number;
   /** Small bonus that breaks ties in favour of overview entries for broad questions. */
   overviewBonus: number;
   /** Chinese questions of at least this many characters may be a known question typed with one slip. */
@@ -95,6 +101,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   commonWordWeight: 0.5,
   unaskedKindFactor: 0.7,
   contextFactor: 0.6,
+  contextTieMargin: 0.15,
   overviewIntentBonus: 0.15,
   overviewBonus: 0.01,
   hanSlipMinLength: 5,

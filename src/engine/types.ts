@@ -1,4 +1,5 @@
 import type { Entry, Forum, Lang, Topic } from '../knowledge/schema.js';
+import type { LanguageRequest } from '../language/request.js';
 import type { QueryTerm } from './retrieve.js';
 
 export type { Entry, Lang, QueryTerm, Topic };
@@ -72,6 +73,8 @@ export interface Engine {
   detect(text: string): Lang | null;
   /** The entry with this id, if any. */
   entry(id: string): Entry | undefined;
+  /** The reply language a message asks for in words, and the rest of it (see language/request.ts). */
+  requestedLanguage(text: string): LanguageRequest | null;
   /** Topics in menu order. */
   readonly topics: readonly Topic[];
   /** The forum's date, place and map pin (knowledge/forum.json). */

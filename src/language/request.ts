@@ -26,7 +26,10 @@ const ZH_SWITCH = '(?:切换|切換|换成|換成|改成|改用|翻译成|翻譯
 const NAME_LANG: readonly [RegExp, Lang][] = [
   [/english|английск|по.английски|angl|英语|英語|英文/u, 'en'],
   [/russian|русск|по.русски|russk|俄语|俄語|俄文/u, 'ru'],
-  [/chinese|mandarin|китайск|по.китайски|kitaysk|kitajsk|中文|汉语|漢語|华语|華語|普通话|普通話/u, 'zh'],
+  [
+    /chinese|mandarin|китайск|по.китайски|kitaysk|kitajsk|kitaisk|中文|汉语|漢語|华语|華語|普通话|普通話/u,
+    'zh',
+  ],
 ];
 
 // Each pattern matches the request with the punctuation around it; the first that matches wins.
@@ -80,10 +83,10 @@ function langOf(found: string): Lang | null {
 // phrased closely enough for the patterns above; "用英语怎么说" asks how to say a word.)
 // The language ends its phrase: "in Russian translation" names a translation, not the reply's language.
 const MEDIUM_END =
-  '(?=\\s*(?:$|[,.!?;:，。！？)]|please|pls|language|only|too|as well|пожалуйста|языке|только|тоже|pozhalu))';
+  '(?=\\s*(?:$|[,.!?;:，。！？)]|please|pls|language|only|too|as well|пожалуйста|плз|пж|языке|только|тоже|pozhalu))';
 const MEDIUM = new RegExp(
   `${WORD_START}(?:(?:in\\s+(?:simplified\\s+|traditional\\s+|plain\\s+)?${EN_NAMES}|на\\s+${RU_NAMES}(?:\\s+язык\\p{L}*)?|${RU_ADVERBS}|` +
-    `na\\s+(?:angl|russk|kitaysk|kitajsk)\\p{L}*|po[-\\s]?(?:angliysk|anglijsk|russk|kitaysk|kitajsk)\\p{L}*)${MEDIUM_END})`,
+    `na\\s+(?:angl|russk|kitaysk|kitajsk|kitaisk)\\p{L}*|po[-\\s]?(?:angliysk|anglijsk|angliisk|russk|kitaysk|kitajsk|kitaisk)\\p{L}*)${MEDIUM_END})`,
   'iu',
 );
 const CUE = new RegExp(
@@ -95,7 +98,7 @@ const CUE = new RegExp(
 const MEDIUM_LANG: readonly [RegExp, Lang][] = [
   [/english|английск|angl/iu, 'en'],
   [/russian|русск|russk/iu, 'ru'],
-  [/chinese|mandarin|китайск|kitaysk|kitajsk/iu, 'zh'],
+  [/chinese|mandarin|китайск|kitaysk|kitajsk|kitaisk/iu, 'zh'],
 ];
 // Sentences, and the clauses inside them.
 const SENTENCES = /[^.!?。！？\n]+[.!?。！？\n]*/gu;
@@ -128,8 +131,8 @@ function freeRequest(text: string): LanguageRequest | null {
 // A language's name in any form: "English", "по-русски", "на китайском", "英语", "po-russki".
 const ANY_NAME = new RegExp(
   `${WORD_START}(?:english|russian|chinese|mandarin|английск\\p{L}*|русск\\p{L}*|китайск\\p{L}*|` +
-    `по-?\\s?(?:английски|русски|китайски)|po[-\\s]?(?:angliysk|anglijsk|russk|kitaysk|kitajsk)\\p{L}*|` +
-    `(?:na\\s+)?(?:angliyskom|anglijskom|russkom|kitayskom|kitajskom))(?!\\p{L})|${ZH_NAMES}`,
+    `по-?\\s?(?:английски|русски|китайски)|po[-\\s]?(?:angliysk|anglijsk|angliisk|russk|kitaysk|kitajsk|kitaisk)\\p{L}*|` +
+    `(?:na\\s+)?(?:angliyskom|anglijskom|russkom|kitayskom|kitajskom|kitaiskom))(?!\\p{L})|${ZH_NAMES}`,
   'giu',
 );
 // Words that only ask for a language ("can you speak", "again in", "давай", "switch back to", "能说…吗"):
@@ -157,8 +160,46 @@ function wholeRequest(text: string): LanguageRequest | null {
   return ONLY_ASKING.test(rest) || !rest.trim() ? { lang, rest: '' } : null;
 }
 
-/** The reply language the message asks for, if it asks for one unmistakably. */
-export function languageRequest(text: string): LanguageRequest | null {
+// Words of going over to a language, that may stand with its bare name ("верни английский", "改回英文").
+const SWITCH = new RegExp(
+  `${WORD_START}(?:switch|change|back|go|верни\\p{L}*|вернём\\p{L}*|вернем\\p{L}*|переключ\\p{L}*|перейд\\p{L}*|` +
+    `перейти|давай\\p{L}*|опять|снова)(?!\\p{L})|(?:用|以|换回?|換回?|改回?|改用|切换|切換|转|轉|回到)${ZH_NAMES}`,
+  'iu',
+);
+// Where a clause ends: a sentence or clause mark, or a space between Chinese words ("嗯 改成英文 主题是什么").
+const CLAUSE_END = /[.!?。！？\n,;，；、]+|(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu;
+
+/**
+ * A clause that names one language as the reply's medium or as what to switch to, and asks nothing the
+ * knowledge base knows ("ну ладно, снова по-английски", "верни английский", "改回英文吧", "pishi
+ * po-kitaiski"): a request for it however it is worded. `knows(text)` tells whether a text holds a word
+ * of the knowledge base: "how do you say 'library' in Chinese" asks about a word, not for a language.
+ */
+function clauseRequest(text: string, knows: (text: string) => boolean): LanguageRequest | null {
+  let start = 0;
+  const ends = [...text.matchAll(CLAUSE_END), { index: text.length, 0: '' }];
+  for (const end of ends) {
+    const at = start;
+    const clause = text.slice(at, end.index);
+    start = (end.index ?? 0) + end[0].length;
+    const langs = new Set([...clause.matchAll(ANY_NAME)].map((m) => langOf(m[0])));
+    const [lang] = langs;
+    if (langs.size !== 1 || !lang || !(MEDIUM.test(clause) || SWITCH.test(clause))) continue;
+    if (knows(clause.replace(ANY_NAME, ' '))) continue;
+    return { lang, rest: without(text, at, clause.length) };
+  }
+  return null;
+}
+
+/**
+ * The reply language the message asks for, if it asks for one unmistakably. `knows(text)` tells whether
+ * a text holds a word of the knowledge base (the engine's vocabulary); without it, only the fixed
+ * phrasings count.
+ */
+export function languageRequest(
+  text: string,
+  knows: (text: string) => boolean = () => true,
+): LanguageRequest | null {
   const whole = wholeRequest(text);
   if (whole) return whole;
   // One sentence that only asks for a language, beside others ("Можно это по-китайски? Покажу внуку").
@@ -175,5 +216,5 @@ export function languageRequest(text: string): LanguageRequest | null {
     if (!lang) continue;
     return { lang, rest: without(text, match.index, match[0].length) };
   }
-  return freeRequest(text);
+  return clauseRequest(text, knows) ?? freeRequest(text);
 }

@@ -65,8 +65,32 @@ describe('a conversation', () => {
     expect(play(['switch back to English'], 'ru')).toEqual(['switched:en']);
   });
 
+  it('switches on a request worded freely, beside other words or a question, in every language', () => {
+    expect(play(['где прошёл форум?', 'ладно, давай опять по-английски'])[1]).toBe('forum-venue:en');
+    expect(play(['где прошёл форум?', 'napishi eto po-angliiski'])[1]).toBe('forum-venue:en');
+    expect(play(['who spoke at the forum?', '嗯 改回中文 论坛是哪天开幕的'])[1]).toBe('forum-date:zh');
+  });
+
+  it('does not take a language named in a question about the forum for a request', () => {
+    for (const text of [
+      'какие книги переводят на китайский?',
+      'how do you say "manuscript" in Chinese?',
+      'which Russian library signed?',
+    ])
+      expect(engine.requestedLanguage(text)).toBeNull();
+  });
+
   it('reads an elliptic follow-up against what was just answered', () => {
     expect(play(['who is Zhang Hanhui?', 'what did he say?'])[1]).toBe('speaker-zhang-hanhui:en');
+  });
+
+  it('lets what was just said break a near tie, not override a clear question', () => {
+    // Alone, "which year did it start" fits the forum's history about as well as the Culture Year.
+    expect(play(['中俄文化年是什么', '哪一年开始的？'])[1]).toBe('culture-year:zh');
+    expect(play(['论坛的历史', '哪一年开始的？'])[1]).toBe('forum-history:zh');
+    expect(play(['tell me about the Culture Year', 'what was the theme of the forum?'])[1]).toBe(
+      'forum-theme:en',
+    );
   });
 
   it('reads a question that points at an item shown as a question about that item', () => {
@@ -96,6 +120,12 @@ describe('listReference', () => {
     ['forum-venue', 'forum-venue'],
   ])('%s -> %s', (text, id) => {
     expect(listReference(text, shown, [], titles)).toBe(id);
+  });
+
+  it('reads Russian typed in Latin letters', () => {
+    const shown = ['speaker-alexeyeva', 'speaker-zhang-hanhui'];
+    expect(listReference('a vtoroi?', shown, [], () => [])).toBe('speaker-zhang-hanhui');
+    expect(listReference('pervaya kto takaya', shown, [], () => [])).toBe('speaker-alexeyeva');
   });
 
   it('picks nothing when nothing was shown, or when more is asked', () => {
