@@ -66,31 +66,43 @@ const tally = (r: EvalReport) => {
   return { inScope, outOfScope };
 };
 
+/** Turns right in a conversation report, over every language. */
+const turnsRight = (r: ReturnType<typeof evaluateConversations>) =>
+  Object.values(r.byLang).reduce((sum, lang) => sum + lang.turns.right, 0);
+
 if (values.ablate) {
-  // Each rule switched off in turn, on the development set: what it buys is the drop without it.
-  const full = tally(evaluate(createEngine(kb), sets.dev, { keepMisses: false }));
+  // Each rule switched off in turn, on the development sets: what it buys is the drop without it.
+  const devConversations = loadConversations(join(DEFAULT_KNOWLEDGE_DIR, 'eval', 'conversations', 'dev'));
+  const measure = (engine: ReturnType<typeof createEngine>) => ({
+    ...tally(evaluate(engine, sets.dev, { keepMisses: false })),
+    turns: turnsRight(evaluateConversations(engine, devConversations, { keepMisses: false })),
+  });
+  const full = measure(createEngine(kb));
   const rows = RULES.map((rule) => {
     const lexicon = { ...kb.lexicon, ...rule.lexicon };
-    const engine = createEngine({ ...kb, lexicon }, rule.options);
-    const without = tally(evaluate(engine, sets.dev, { keepMisses: false }));
+    const without = measure(createEngine({ ...kb, lexicon }, rule.options));
     return {
       rule: rule.name,
       what: rule.what,
       inScope: full.inScope - without.inScope,
       outOfScope: full.outOfScope - without.outOfScope,
+      turns: full.turns - without.turns,
     };
   });
   if (values.json)
-    process.stdout.write(`${JSON.stringify({ set: 'dev', cases: sets.dev.length, full, rules: rows })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ set: 'dev', cases: sets.dev.length, conversations: devConversations.length, full, rules: rows })}\n`,
+    );
   else {
     process.stdout.write(
-      `What each rule buys on dev (${sets.dev.length} cases; cases lost when it is switched off):\n` +
-        `${'rule'.padEnd(18)}${'in scope'.padStart(9)}${'out of scope'.padStart(13)}  what it does\n`,
+      `What each rule buys on dev (${sets.dev.length} cases, ${devConversations.length} conversations; ` +
+        'cases and turns lost when it is switched off):\n' +
+        `${'rule'.padEnd(18)}${'in scope'.padStart(9)}${'out of scope'.padStart(13)}${'turns'.padStart(7)}  what it does\n`,
     );
     const sign = (n: number) => (n > 0 ? `+${n}` : String(n));
     for (const r of rows)
       process.stdout.write(
-        `${r.rule.padEnd(18)}${sign(r.inScope).padStart(9)}${sign(r.outOfScope).padStart(13)}  ${r.what}\n`,
+        `${r.rule.padEnd(18)}${sign(r.inScope).padStart(9)}${sign(r.outOfScope).padStart(13)}${sign(r.turns).padStart(7)}  ${r.what}\n`,
       );
   }
 } else {

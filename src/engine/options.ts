@@ -191,6 +191,11 @@ export const RULES: readonly Rule[] = [
   },
   { name: 'entityWeight', what: 'names weigh less than what is asked', options: { entityWeight: 1 } },
   {
+    name: 'contextTies',
+    what: 'what was just said breaks near ties for a follow-up that names nothing',
+    options: { contextTieMargin: Number.NEGATIVE_INFINITY },
+  },
+  {
     name: 'commonWords',
     what: 'words common in their language weigh less',
     options: { commonWordWeight: 1 },
