@@ -109,6 +109,15 @@ function splitHanClauses(text: string): string[] {
   return out;
 }
 
+/** Whether the sentence of `text` that holds `part` ends with a question mark. */
+function sentenceAsks(text: string, part: string): boolean {
+  const at = text.indexOf(part);
+  if (at < 0) return asks(part);
+  const after = text.slice(at + part.length - 1);
+  const end = /[.!?。！？;；…\n]/u.exec(after);
+  return end !== null && /[?？]/.test(end[0]);
+}
+
 /**
  * Reads a message: markup, a reply-language request, and its parts; `maxLength` characters at most.
  * `knows(text)` tells whether a text holds a word of the knowledge base (see languageRequest).
@@ -118,6 +127,12 @@ export function analyse(text: string, maxLength: number, knows?: (text: string) 
   // "Where was it held? Answer in Russian": the language the message asks for wins, and is not matched.
   const request = languageRequest(plain, knows);
   const question = request ? request.rest : plain;
-  const parts = splitParts(question).map((part) => ({ text: part, asks: asks(part) }));
+  // In a message that uses question marks, a clause of a sentence ending otherwise tells, not asks:
+  // "Слышала, что форум прошёл в Москве." ("что" is "that" there).
+  const marked = /[?？]/.test(question);
+  const parts = splitParts(question).map((part) => ({
+    text: part,
+    asks: asks(part) && (!marked || sentenceAsks(question, part)),
+  }));
   return { question, ...(request ? { requested: request.lang } : {}), parts };
 }

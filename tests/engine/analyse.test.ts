@@ -56,6 +56,13 @@ describe('analyse', () => {
     expect(a.parts).toEqual([{ text: 'Who spoke at the forum', asks: true }]);
   });
 
+  it('in a message with a question mark, takes only clauses of a question sentence as asking', () => {
+    const a = analyse('Я слышала, что форум прошёл в Москве. А когда он открылся? Спасибо.', 1000);
+    expect(a.parts.filter((p) => p.asks).map((p) => p.text)).toEqual(['когда он открылся?']);
+    // Without a question mark, a question word still asks.
+    expect(analyse('Я слышала, что форум прошёл в Москве', 1000).parts.some((p) => p.asks)).toBe(true);
+  });
+
   it('reads no further than the limit', () => {
     expect(analyse(`${'a'.repeat(20)} when`, 10).question).toBe('a'.repeat(10));
   });
