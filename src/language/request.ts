@@ -69,7 +69,10 @@ const TRIM = /^[\s,.;:!?，。；：！？、…-]+|[\s,.;:!?，。；：！？�
 
 /** The text with the request (length characters at `at`) cut out. */
 const without = (text: string, at: number, length: number): string =>
-  `${text.slice(0, at)} ${text.slice(at + length)}`.replace(/\s+/g, ' ').replace(TRIM, '');
+  `${text.slice(0, at)} ${text.slice(at + length)}`
+    .replace(/\s+/g, ' ')
+    .replace(/[\s,;:，；：、]+(?=[.!?。！？]|$)/gu, '')
+    .replace(TRIM, '');
 
 function langOf(found: string): Lang | null {
   const text = found.toLowerCase();
@@ -137,18 +140,18 @@ const ANY_NAME = new RegExp(
 );
 // Words that only ask for a language ("can you speak", "again in", "давай", "switch back to", "能说…吗"):
 // a message made of these and one language's name asks for that language.
-const ONLY_ASKING = new RegExp(
-  '^(?:[\\s,.!?;:…，。！？、-]|' +
-    '(?<!\\p{L})(?:and|also|again|that|it|this|please|pls|can|could|would|will|you|say|repeat|speak|talk|switch|change|back|' +
-    "to|now|answer|reply|write|in|the|same|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
-    'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|' +
-    'ещё|еще|раз|снова|повтори|повторите|это|то|же|самое|пожалуйста|можно|давай|давайте|говори|говорите|' +
-    'ответь|ответьте|переключись|переключитесь|на|по|обратно|теперь|лучше|сначала|язык|языке|мне|а|и|' +
-    'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|переведи|переведите|перевод|перевести|' +
-    'eshche|eshchyo|raz|davay|davai|pozhaluysta|pozhalujsta|mozhno|na|po)(?!\\p{L})|' +
-    '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧|还是|還是|怎么说|怎麼說|一次|次|以后|以後|之后|之後|都|就|翻译|翻譯|翻|译|譯|版|版本)+$',
-  'iu',
-);
+const ASKING =
+  '(?:[\\s,.!?;:…，。！？、-]|' +
+  '(?<!\\p{L})(?:and|also|again|that|it|this|please|pls|can|could|would|will|you|say|repeat|speak|talk|switch|change|back|' +
+  "to|now|answer|reply|write|in|the|same|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
+  'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|' +
+  'ещё|еще|раз|снова|повтори|повторите|это|то|же|самое|пожалуйста|можно|давай|давайте|говори|говорите|' +
+  'ответь|ответьте|переключись|переключитесь|на|по|обратно|теперь|лучше|сначала|язык|языке|мне|а|и|' +
+  'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|переведи|переведите|перевод|перевести|' +
+  'eshche|eshchyo|raz|davay|davai|pozhaluysta|pozhalujsta|mozhno|na|po)(?!\\p{L})|' +
+  '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧|还是|還是|怎么说|怎麼說|一次|次|以后|以後|之后|之後|都|就|翻译|翻譯|翻|译|譯|版|版本)';
+const ONLY_ASKING = new RegExp(`^${ASKING}+$`, 'iu');
+const ASKING_WORDS = new RegExp(ASKING, 'giu');
 
 /** A message that only asks for a language ("switch back to English", "можно на английском?", "说英语"). */
 function wholeRequest(text: string): LanguageRequest | null {
@@ -185,7 +188,7 @@ function clauseRequest(text: string, knows: (text: string) => boolean): Language
     const langs = new Set([...clause.matchAll(ANY_NAME)].map((m) => langOf(m[0])));
     const [lang] = langs;
     if (langs.size !== 1 || !lang || !(MEDIUM.test(clause) || SWITCH.test(clause))) continue;
-    if (knows(clause.replace(ANY_NAME, ' '))) continue;
+    if (knows(clause.replace(ANY_NAME, ' ').replace(ASKING_WORDS, ' '))) continue;
     return { lang, rest: without(text, at, clause.length) };
   }
   return null;
