@@ -146,12 +146,18 @@ export function converse(
 
   // "the first one: what will it change?" is about that item, not about the last answer.
   const pointed = pointedItem(text, state.shown, state.answered);
-  const result = engine.ask(pointed?.question || text, {
+  const asked = engine.ask(pointed?.question || text, {
     lang: chosen,
     fallbackLang: state.lang ?? fallbackLang,
     context: pointed?.id ?? state.answered[0],
     ...(pointed ? { pointsAtContext: true } : {}),
   });
+  // What is said around the pointing matches nothing ("the first one interests me most, tell me more"):
+  // the item pointed at is the answer.
+  const result =
+    pointed && (asked.kind === 'notFound' || asked.kind === 'suggestions')
+      ? (entryResult(engine, [pointed.id], asked.lang, asked.detected) ?? asked)
+      : asked;
   return {
     turn: { kind: 'reply', result },
     state: stateAfter(engine, state, result),

@@ -102,6 +102,15 @@ describe('a conversation', () => {
     );
   });
 
+  it('answers with the item pointed at when the words around the pointing match nothing', () => {
+    expect(
+      play([
+        'what agreements were signed?',
+        'honestly the second one is what my boss cares about, could you go into it a bit',
+      ])[1],
+    ).toBe('agreement-far-eastern-capital:en');
+  });
+
   it('does not take a question with an ordinal in it for a pick', () => {
     expect(play(['what agreements were signed?', 'when was the first forum held?'])[1]).not.toMatch(
       /^agreement/,
