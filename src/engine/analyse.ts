@@ -60,9 +60,11 @@ const QUESTION_START =
   '(?:(?:на|о|об|в|во|с|со|к|по|за|из-за|ради|для|от|до|про|при)\\s+)?' +
   '(?:кто|кого|кому|ком|кем|что|чего|чему|чем|чём|где|когда|куда|откуда|как\\p{L}*|' +
   'почему|зачем|сколько|чей|чья|чьё|чьи|ли))(?![\\p{L}])';
-// "and", "also", "и", "а также" before a question word; a comma before one.
+// "and", "also", "и", "а также" before a question word; a comma before one. "And also", "as well as",
+// "а также" join a second thing asked even without one ("the Culture Year and also the joint statement").
 const CLAUSE_JOIN = new RegExp(
-  `(?:,\\s*|\\s+)(?:and also|and|also|plus|as well as|а также|и ещё|и еще|и|а|ещё|еще)\\s+(?=${QUESTION_START})|,\\s*(?=${QUESTION_START})`,
+  `(?:,\\s*|\\s+)(?:and also|and|also|plus|as well as|а также|и ещё|и еще|и|а|ещё|еще)\\s+(?=${QUESTION_START})|,\\s*(?=${QUESTION_START})|` +
+    '\\s+(?:and also|as well as|а также|и ещё|и еще|plus)\\s+',
   'giu',
 );
 // Chinese clauses: "还有", "另外", "以及", "顺便问一下" after Chinese text, and a comma or space after a

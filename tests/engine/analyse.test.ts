@@ -25,6 +25,10 @@ describe('splitParts', () => {
       'кто выступал от имени министра',
     ]);
     expect(splitParts('主题是什么 还有中国大使叫什么')).toEqual(['主题是什么', '中国大使叫什么']);
+    expect(splitParts('расскажи про пакт о рукописях, а также про Год культуры')).toEqual([
+      'расскажи про пакт о рукописях,',
+      'про Год культуры',
+    ]);
   });
 
   it('cuts Chinese clauses at a comma when each side asks', () => {

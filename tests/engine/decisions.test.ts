@@ -91,6 +91,14 @@ describe('a message asking two things', () => {
     ['When did the forum open, and where?', ['forum-date', 'forum-venue']],
     ['когда открылся форум и где он проходил?', ['forum-date', 'forum-venue']],
     ['论坛的主题是什么，中国大使叫什么名字', ['forum-theme', 'speaker-zhang-hanhui']],
+    [
+      'Tell me about the manuscript pact as well as the Culture Year',
+      ['agreement-manuscript-pact', 'culture-year'],
+    ],
+    [
+      'расскажи про пакт о рукописях, а также про Год культуры',
+      ['agreement-manuscript-pact', 'culture-year'],
+    ],
   ])('%s gets one reply answering both', (q, ids) => {
     const r = engine.ask(q);
     expect(r.kind).toBe('answer');
