@@ -63,6 +63,17 @@ const PATTERNS: readonly RegExp[] = [
     'u',
   ),
   new RegExp(`${ZH_PLEASE}?${ZH_SWITCH}(?:到|成|为|為)?${ZH_NAMES}`, 'u'),
+  // "俄语回答", "英文回复": the language, then the verb of replying.
+  new RegExp(
+    `${ZH_PLEASE}?${ZH_NAMES}(?:来|來)?(?:回答|回复|回覆|回復|答复|答覆)(?:一下|下)?(?:吧|啦)?`,
+    'u',
+  ),
+  // "用俄语告诉我…", "我想用英文了解…": "用" with a language names the medium, whatever the verb, except
+  // when asking how a word is said in it ("“论坛”用英语怎么说").
+  new RegExp(
+    `${ZH_PLEASE}?(?:麻烦|麻煩)?(?:你)?(?:用|以)${ZH_NAMES}(?!.*(?:怎么|怎麼)(?:说|說|讲|講|写|寫|翻))`,
+    'u',
+  ),
 ];
 
 const TRIM = /^[\s,.;:!?，。；：！？、…-]+|[\s,.;:!?，。；：！？、…-]+$/gu;
@@ -170,7 +181,18 @@ const SWITCH = new RegExp(
   'iu',
 );
 // Where a clause ends: a sentence or clause mark, or a space between Chinese words ("嗯 改成英文 主题是什么").
-const CLAUSE_END = /[.!?。！？\n,;，；、]+|(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu;
+const CLAUSE_END = /[.!?。！？\n,;:，；：、—]+|(?<=\p{Script=Han})\s+(?=\p{Script=Han})/gu;
+
+/** The clauses of a text with where each starts, their marks left out. */
+function clauses(text: string): [number, string][] {
+  const out: [number, string][] = [];
+  let start = 0;
+  for (const end of [...text.matchAll(CLAUSE_END), { index: text.length, 0: '' }]) {
+    if ((end.index ?? 0) > start) out.push([start, text.slice(start, end.index)]);
+    start = (end.index ?? 0) + end[0].length;
+  }
+  return out;
+}
 
 /**
  * A clause that names one language as the reply's medium or as what to switch to, and asks nothing the
@@ -179,12 +201,7 @@ const CLAUSE_END = /[.!?。！？\n,;，；、]+|(?<=\p{Script=Han})\s+(?=\p{Scr
  * of the knowledge base: "how do you say 'library' in Chinese" asks about a word, not for a language.
  */
 function clauseRequest(text: string, knows: (text: string) => boolean): LanguageRequest | null {
-  let start = 0;
-  const ends = [...text.matchAll(CLAUSE_END), { index: text.length, 0: '' }];
-  for (const end of ends) {
-    const at = start;
-    const clause = text.slice(at, end.index);
-    start = (end.index ?? 0) + end[0].length;
+  for (const [at, clause] of clauses(text)) {
     const langs = new Set([...clause.matchAll(ANY_NAME)].map((m) => langOf(m[0])));
     const [lang] = langs;
     if (langs.size !== 1 || !lang || !(MEDIUM.test(clause) || SWITCH.test(clause))) continue;
@@ -208,9 +225,7 @@ export function languageRequest(
   // One sentence that only asks for a language, beside others ("Можно это по-китайски? Покажу внуку").
   for (const { 0: sentence, index } of text.matchAll(SENTENCES)) {
     const request = sentence.length < text.length ? wholeRequest(sentence) : null;
-    if (!request) continue;
-    const at = index ?? 0;
-    return { lang: request.lang, rest: without(text, at, sentence.length) };
+    if (request) return { lang: request.lang, rest: without(text, index ?? 0, sentence.length) };
   }
   for (const pattern of PATTERNS) {
     const match = pattern.exec(text);
@@ -218,6 +233,11 @@ export function languageRequest(
     const lang = langOf(match[0]);
     if (!lang) continue;
     return { lang, rest: without(text, match.index, match[0].length) };
+  }
+  // One clause that only asks for a language ("英文：论坛几号开的").
+  for (const [at, clause] of clauses(text)) {
+    const request = wholeRequest(clause);
+    if (request) return { lang: request.lang, rest: without(text, at, clause.length) };
   }
   return clauseRequest(text, knows) ?? freeRequest(text);
 }

@@ -36,6 +36,10 @@ describe('a reply language asked for in the message', () => {
     ['What was signed? Could you answer in Simplified Chinese?', 'zh', 'What was signed'],
     ['Кто выступал? Напишите ответ на английском языке.', 'en', 'Кто выступал'],
     ['Расскажите про соглашения, только ответ дайте по-китайски.', 'zh', 'Расскажите про соглашения'],
+    ['请用俄语告诉我论坛在哪里举办', 'ru', '告诉我论坛在哪里举办'],
+    ['主题是什么？英文回答', 'en', '主题是什么'],
+    ['英文：论坛几号开的', 'en', '论坛几号开的'],
+    ['по-английски: кто такая Алексеева?', 'en', 'кто такая Алексеева'],
   ] as const)('a request phrased freely beside a question: %s', (text, lang, rest) => {
     expect(languageRequest(text)).toEqual({ lang, rest });
   });
