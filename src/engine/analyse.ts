@@ -52,8 +52,10 @@ export function stripMarkup(text: string): string {
     .trim();
 }
 
-// Sentences end at these marks (a full stop only before a space: "3.5" and "Aug.14" stay whole).
-const SENTENCE_END = /(?<=[!?！？。；;…])|(?<=\.)(?=\s)|\n+/u;
+// Sentences end at these marks (a full stop only before a space: "3.5" and "Aug.14" stay whole), and
+// at a colon, which puts what is said before ("Answer in English, it's for a colleague:") apart from the
+// question after it (not in "14:00").
+const SENTENCE_END = /(?<=[!?！？。；;…：])|(?<=\.)(?=\s)|(?<=:)(?!\d)|\n+/u;
 // Words that open a question, for cutting "…, and who spoke?" and "…и кто выступал" apart.
 const QUESTION_START =
   '(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|can|could|' +

@@ -25,6 +25,10 @@ describe('splitParts', () => {
       'кто выступал от имени министра',
     ]);
     expect(splitParts('主题是什么 还有中国大使叫什么')).toEqual(['主题是什么', '中国大使叫什么']);
+    expect(splitParts('it is for my teacher: who signed the pact?')).toEqual([
+      'it is for my teacher:',
+      'who signed the pact?',
+    ]);
     expect(splitParts('расскажи про пакт о рукописях, а также про Год культуры')).toEqual([
       'расскажи про пакт о рукописях,',
       'про Год культуры',
@@ -39,6 +43,7 @@ describe('splitParts', () => {
   it('keeps together what is one question', () => {
     expect(splitParts('библиотеки России и Китая')).toEqual(['библиотеки России и Китая']);
     expect(splitParts('what happened on 14.08 in Moscow')).toEqual(['what happened on 14.08 in Moscow']);
+    expect(splitParts('did it open at 10:00 in Moscow')).toEqual(['did it open at 10:00 in Moscow']);
     expect(splitParts('论坛 主题')).toEqual(['论坛 主题']);
   });
 });
