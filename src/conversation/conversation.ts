@@ -104,9 +104,9 @@ export function stateAfter(
 }
 
 /**
- * Reads one message of a conversation: a request for another language (which says the last answer
- * again in it, right after one), a pick from the list shown last, or a question (a follow-up borrows
- * what was answered last).
+ * Reads one message of a conversation: a pick from the list shown last (in the language asked for, if
+ * any), a request for another language (which says the last answer again in it, right after one), or a
+ * question (a follow-up borrows what was answered last).
  */
 export function converse(
   engine: Engine,
@@ -114,8 +114,29 @@ export function converse(
   text: string,
   { chosen, fallbackLang }: TurnOptions = {},
 ): TurnOutcome {
-  // "по-русски, пожалуйста", "again in English", "说中文": switch, and say the last answer again in it.
+  // "the second one", "2", or a suggestion's title typed back, with a request for a language or not
+  // ("the second one, in English please").
   const request = engine.requestedLanguage(text);
+  const pickText = request ? request.rest : text;
+  const picked =
+    pickText &&
+    listReference(pickText, state.shown, state.answered, (id) => {
+      const entry = engine.entry(id);
+      return entry ? Object.values(entry.i18n).map((side) => side.title) : [];
+    });
+  if (picked) {
+    const detected = engine.detect(pickText);
+    const lang = request?.lang ?? chosen ?? detected ?? state.lang ?? fallbackLang ?? 'en';
+    const pick = entryResult(engine, [picked], lang, detected);
+    if (pick)
+      return {
+        turn: { kind: 'reply', result: pick },
+        state: stateAfter(engine, state, pick),
+        ...(request ? { chosen: request.lang } : {}),
+      };
+  }
+
+  // "по-русски, пожалуйста", "again in English", "说中文": switch, and say the last answer again in it.
   // What is left beside the request asks nothing ("…for my neighbour", "внук прочитает"): a request too.
   if (request && (!request.rest || !asks(request.rest))) {
     const again = entryResult(engine, state.answered, request.lang, null);
@@ -130,18 +151,6 @@ export function converse(
       state: stateAfter(engine, state, again),
       chosen: request.lang,
     };
-  }
-
-  // "the second one", "2", or a suggestion's title typed back.
-  const picked = listReference(text, state.shown, state.answered, (id) => {
-    const entry = engine.entry(id);
-    return entry ? Object.values(entry.i18n).map((side) => side.title) : [];
-  });
-  if (picked) {
-    const detected = engine.detect(text);
-    const lang = request?.lang ?? chosen ?? detected ?? state.lang ?? fallbackLang ?? 'en';
-    const pick = entryResult(engine, [picked], lang, detected);
-    if (pick) return { turn: { kind: 'reply', result: pick }, state: stateAfter(engine, state, pick) };
   }
 
   // "the first one: what will it change?" is about that item, not about the last answer.

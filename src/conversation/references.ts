@@ -21,9 +21,9 @@ const FILLER = new Set(
   (
     'and the one ones tell me more about what whats how item option please pls ok okay so then that details detail ' +
     'he she it they him her did does do say said talk talked who ' +
-    'on give explain show number no of it is a an in more i want know pick choose take let s ' +
+    'on give explain show number no of it is a an in more i want know pick choose take let s now back again ' +
     'а и про о об расскажи расскажите подробнее подробно что насчёт насчет по поводу там тогда давай ну ' +
-    'пожалуйста вариант пункт номер это за можно ещё еще мне хочу узнать какой какая какое ' +
+    'пожалуйста вариант пункт номер это за можно ещё еще мне хочу узнать какой какая какое теперь снова опять ' +
     'он она оно они его её ее их сказал сказала говорил говорила кто'
   ).split(' '),
 );

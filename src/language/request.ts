@@ -155,10 +155,10 @@ const ASKING =
   '(?:[\\s,.!?;:…，。！？、-]|' +
   '(?<!\\p{L})(?:and|also|again|that|it|this|please|pls|can|could|would|will|you|say|repeat|speak|talk|switch|change|back|' +
   "to|now|answer|reply|write|in|the|same|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
-  'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|' +
+  'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|only|just|' +
   'ещё|еще|раз|снова|повтори|повторите|это|то|же|самое|пожалуйста|можно|давай|давайте|говори|говорите|' +
   'ответь|ответьте|переключись|переключитесь|на|по|обратно|теперь|лучше|сначала|язык|языке|мне|а|и|' +
-  'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|переведи|переведите|перевод|перевести|' +
+  'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|переведи|переведите|перевод|перевести|только|' +
   'eshche|eshchyo|raz|davay|davai|pozhaluysta|pozhalujsta|mozhno|na|po)(?!\\p{L})|' +
   '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧|还是|還是|怎么说|怎麼說|一次|次|以后|以後|之后|之後|都|就|翻译|翻譯|翻|译|譯|版|版本)';
 const ONLY_ASKING = new RegExp(`^${ASKING}+$`, 'iu');

@@ -111,6 +111,15 @@ describe('a conversation', () => {
     ).toBe('agreement-far-eastern-capital:en');
   });
 
+  it('picks an item and switches language in one message', () => {
+    expect(play(['who spoke at the forum?', 'ну а теперь второго, только по-китайски'])[1]).toBe(
+      'speaker-zhang-hanhui:zh',
+    );
+    expect(play(['кто выступал на форуме?', 'the first one now, in English please'])[1]).toBe(
+      'speaker-alexeyeva:en',
+    );
+  });
+
   it('does not take a question with an ordinal in it for a pick', () => {
     expect(play(['what agreements were signed?', 'when was the first forum held?'])[1]).not.toMatch(
       /^agreement/,
