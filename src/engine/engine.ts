@@ -81,8 +81,11 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     const { decision } = alone;
     if (!context || (!pointsAt && query.terms.some((t) => t.entity))) return decision;
     const followUp = decideOn(retriever.query(text, { context, sameMessage: true })).decision;
-    if (followUp.kind !== 'answer') return decision;
-    if (pointsAt || query.refersBack || decision.kind !== 'answer') return followUp;
+    // A follow-up that refers back, or does not stand on its own, goes with the previous answer, also to
+    // say honestly what the article does not tell about it ("how old is she?").
+    const leans = pointsAt || query.refersBack || decision.kind !== 'answer';
+    if (leans && (followUp.kind === 'answer' || followUp.kind === 'partial')) return followUp;
+    if (followUp.kind !== 'answer' || decision.kind !== 'answer') return decision;
     const id = followUp.best.entry.id;
     const aloneScore = alone.ranked.find((r) => r.entry.id === id)?.score ?? 0;
     return aloneScore >= decision.best.score - options.contextTieMargin ? followUp : decision;

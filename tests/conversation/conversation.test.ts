@@ -84,6 +84,10 @@ describe('a conversation', () => {
     expect(play(['who is Zhang Hanhui?', 'what did he say?'])[1]).toBe('speaker-zhang-hanhui:en');
   });
 
+  it('says honestly what the article does not tell about what was just answered', () => {
+    expect(play(['кто такой Чжан Ханьхуэй?', 'а сколько ему лет?'])[1]).toBe('partial:ru');
+  });
+
   it('lets what was just said break a near tie, not override a clear question', () => {
     // Alone, "which year did it start" fits the forum's history about as well as the Culture Year.
     expect(play(['中俄文化年是什么', '哪一年开始的？'])[1]).toBe('culture-year:zh');
