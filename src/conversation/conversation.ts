@@ -5,7 +5,7 @@
  * the adapters keep the state (the bot in its store, with a TTL) and the user's explicit language choice.
  */
 
-import { asks } from '../engine/analyse.js';
+import { asks, splitParts } from '../engine/analyse.js';
 import type { Engine, EngineResult, Lang } from '../engine/types.js';
 import { LANGS } from '../knowledge/schema.js';
 import { listReference, pointedItem } from './references.js';
@@ -138,7 +138,8 @@ export function converse(
 
   // "по-русски, пожалуйста", "again in English", "说中文": switch, and say the last answer again in it.
   // What is left beside the request asks nothing ("…for my neighbour", "внук прочитает"): a request too.
-  if (request && (!request.rest || !asks(request.rest))) {
+  // Any sentence of it may ask ("Ок. Что обещают к 2026 году").
+  if (request && !splitParts(request.rest).some(asks)) {
     const again = entryResult(engine, state.answered, request.lang, null);
     if (!again)
       return {

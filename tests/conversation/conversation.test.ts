@@ -71,6 +71,12 @@ describe('a conversation', () => {
     expect(play(['who spoke at the forum?', '嗯 改回中文 论坛是哪天开幕的'])[1]).toBe('forum-date:zh');
   });
 
+  it('answers a question asked beside a switch in a sentence of its own, in the new language', () => {
+    expect(play(['где прошёл форум?', 'Ладно, давай по-английски. Кто там выступал?'])[1]).toBe(
+      'speakers-overview:en',
+    );
+  });
+
   it('does not take a language named in a question about the forum for a request', () => {
     for (const text of [
       'какие книги переводят на китайский?',
