@@ -102,7 +102,7 @@ const HAN_COMMA = /(?<=\p{Script=Han})\s*[，,、]\s*(?=\p{Script=Han})/u;
 /**
  * Chinese puts the question word at the end of a clause, so a clause that asks is told apart from what
  * comes before it at the comma ("我一直在想，论坛是为了什么"); a clause that asks nothing stays with the
- * one before it.
+ * one before it ("论坛在哪，我想去看看").
  */
 function splitHanClauses(text: string): string[] {
   const out: string[] = [];
