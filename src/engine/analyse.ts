@@ -100,15 +100,14 @@ export function splitParts(text: string): string[] {
 const HAN_COMMA = /(?<=\p{Script=Han})\s*[，,、]\s*(?=\p{Script=Han})/u;
 
 /**
- * Chinese puts the question word at the end of a clause, so a clause that asks is told apart from what
- * comes before it at the comma ("我一直在想，论坛是为了什么"); a clause that asks nothing stays with the
- * one before it ("论坛在哪，我想去看看").
+ * Chinese puts the question word at the end of a clause, so clauses that each ask are told apart at the
+ * comma between them; a clause that asks nothing stays with the one before it ("论坛在哪，我想去看看").
  */
 function splitHanClauses(text: string): string[] {
   const out: string[] = [];
   for (const piece of text.split(HAN_COMMA)) {
     const last = out.length - 1;
-    if (last >= 0 && !asks(piece)) out[last] = `${out[last]}，${piece}`;
+    if (last >= 0 && !(asks(out[last] as string) && asks(piece))) out[last] = `${out[last]}，${piece}`;
     else out.push(piece);
   }
   return out;

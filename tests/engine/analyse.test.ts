@@ -35,10 +35,9 @@ describe('splitParts', () => {
     ]);
   });
 
-  it('cuts a Chinese clause that asks from what comes before it, at the comma', () => {
+  it('cuts Chinese clauses at a comma when each side asks', () => {
     expect(splitParts('开幕是哪一天，会上谁讲了话')).toEqual(['开幕是哪一天', '会上谁讲了话']);
-    expect(splitParts('我想了解一下，论坛主题是什么')).toEqual(['我想了解一下', '论坛主题是什么']);
-    expect(splitParts('论坛在哪，我想去看看')).toEqual(['论坛在哪，我想去看看']);
+    expect(splitParts('我想了解一下，论坛主题是什么')).toEqual(['我想了解一下，论坛主题是什么']);
   });
 
   it('keeps together what is one question', () => {
