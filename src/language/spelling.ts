@@ -89,14 +89,23 @@ export function createCorrector(
   /** Chinese bigrams a homophone may be corrected to (default: every Chinese word of the vocabulary). */
   homophoneTargets?: ReadonlySet<string>,
 ): Corrector {
-  const byLength = new Map<string, string[]>();
-  const byPinyin = new Map<string, string>();
-  // Each syllable's characters in the knowledge base, with how often they occur.
-  const bySyllable = new Map<string, Map<string, number>>();
-  const knownHan = new Set<string>();
   const key = (word: string, len: number) => `${/^\p{Script=Cyrillic}/u.test(word) ? 'c' : 'l'}${len}`;
-  for (const [word, count] of vocabulary) {
-    if (/^\p{Script=Han}+$/u.test(word)) {
+  // The indexes are built when first needed, not with the engine: a question spelt right needs neither,
+  // and building them is a good part of a cold start.
+  let han:
+    | {
+        byPinyin: Map<string, string>;
+        /** Each syllable's characters in the knowledge base, with how often they occur. */
+        bySyllable: Map<string, Map<string, number>>;
+        knownHan: Set<string>;
+      }
+    | undefined;
+  const hanIndex = () => {
+    if (han) return han;
+    han = { byPinyin: new Map(), bySyllable: new Map(), knownHan: new Set() };
+    const { byPinyin, bySyllable, knownHan } = han;
+    for (const [word, count] of vocabulary) {
+      if (!/^\p{Script=Han}+$/u.test(word)) continue;
       if (homophoneTargets && !homophoneTargets.has(word)) continue;
       knownHan.add(word);
       for (const pinyin of pinyinKeys(word)) {
@@ -110,21 +119,24 @@ export function createCorrector(
           bySyllable.set(syllable, chars);
         }
       }
-    } else if (/^\p{L}+$/u.test(word)) {
-      const list = byLength.get(key(word, [...word].length)) ?? [];
-      list.push(word);
-      byLength.set(key(word, [...word].length), list);
     }
-  }
-  // Each bucket's words as code points, for an edit distance that gives up beyond the budget: every
-  // word within reach is found (no index to build), and Fuse.js only scores those few.
-  const buckets = new Map<string, { word: string; spelt: Spelt }[]>();
-  for (const [k, words] of byLength) {
-    buckets.set(
-      k,
-      words.map((word) => ({ word, spelt: spell(word) })),
-    );
-  }
+    return han;
+  };
+  // Each bucket's words (by script and length) as code points, for an edit distance that gives up beyond
+  // the budget: every word within reach is found (no index to build), and Fuse.js only scores those few.
+  let buckets: Map<string, { word: string; spelt: Spelt }[]> | undefined;
+  const wordBuckets = () => {
+    if (buckets) return buckets;
+    buckets = new Map();
+    for (const word of vocabulary.keys()) {
+      if (/^\p{Script=Han}+$/u.test(word) || !/^\p{L}+$/u.test(word)) continue;
+      const k = key(word, [...word].length);
+      const list = buckets.get(k) ?? [];
+      list.push({ word, spelt: spell(word) });
+      buckets.set(k, list);
+    }
+    return buckets;
+  };
   const fuseOptions = { includeScore: true, threshold: options.fuzzyThreshold, ignoreLocation: true };
   // Lower is better: a cheaper edit, then a content word, then a more frequent word, then Fuse's own score.
   // A stopword also pays half an edit: a typo is rarely of a word that carries no meaning ("theem" is
@@ -153,7 +165,7 @@ export function createCorrector(
     const spelt = spell(piece);
     const near = new Map<string, number>();
     for (let len = length - reach; len <= length + reach; len++) {
-      for (const w of buckets.get(key(piece, len)) ?? []) {
+      for (const w of wordBuckets().get(key(piece, len)) ?? []) {
         if (lettersApart(spelt, w.spelt) > budget) continue;
         const cost = editCost(spelt, w.spelt, budget);
         if (cost <= budget) near.set(w.word, cost / UNIT);
@@ -173,6 +185,7 @@ export function createCorrector(
   const correct: Corrector = (piece, kind) => {
     if (vocabulary.has(piece)) return null;
     if (kind === 'han') {
+      const { byPinyin } = hanIndex();
       for (const pinyin of pinyinKeys(piece)) {
         const hit = byPinyin.get(pinyin);
         if (hit) return { text: hit, factor: options.homophoneFactor };
@@ -201,6 +214,7 @@ export function createCorrector(
 
   // Pinyin: a word reads as pinyin when it splits into syllables the knowledge base's characters have.
   const syllablesAt = (letters: string, from: number, until: number) => {
+    const { bySyllable } = hanIndex();
     const found: string[] = [];
     for (let end = from + 1; end <= Math.min(until, from + MAX_SYLLABLE); end++) {
       const syllable = letters.slice(from, end);
@@ -224,6 +238,7 @@ export function createCorrector(
     type Reading = { text: string; last: string; known: number; chars: number; freq: number };
     const preferred = (a: Reading, b: Reading) =>
       a.known !== b.known ? a.known > b.known : a.chars !== b.chars ? a.chars < b.chars : a.freq > b.freq;
+    const { bySyllable, knownHan } = hanIndex();
     let frontier = new Map<string, Reading>([['', { text: '', last: '', known: 0, chars: 0, freq: 0 }]]);
     for (const word of words) {
       // Readings by position within this word, keyed by their last character.
