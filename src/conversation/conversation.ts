@@ -138,7 +138,7 @@ export function converse(
 
   // "по-русски, пожалуйста", "again in English", "说中文": switch, and say the last answer again in it.
   // What is left beside the request asks nothing ("…for my neighbour", "внук прочитает"): a request too.
-  // Any sentence of it may ask ("Ок. Что обещают к 2026 году").
+  // Any sentence of it may ask ("Ладно. Кто там выступал").
   if (request && !splitParts(request.rest).some(asks)) {
     const again = entryResult(engine, state.answered, request.lang, null);
     if (!again)

@@ -63,7 +63,7 @@ const QUESTION_START =
   '(?:кто|кого|кому|ком|кем|что|чего|чему|чем|чём|где|когда|куда|откуда|как\\p{L}*|' +
   'почему|зачем|сколько|чей|чья|чьё|чьи|ли))(?![\\p{L}])';
 // "and", "also", "и", "а также" before a question word; a comma before one. "And also", "as well as",
-// "а также" join a second thing asked even without one ("the Culture Year and also the joint statement").
+// "а также" join a second thing asked even without one ("the pact as well as the Culture Year").
 const CLAUSE_JOIN = new RegExp(
   `(?:,\\s*|\\s+)(?:and also|and|also|plus|as well as|а также|и ещё|и еще|и|а|ещё|еще)\\s+(?=${QUESTION_START})|,\\s*(?=${QUESTION_START})|` +
     '\\s+(?:and also|as well as|а также|и ещё|и еще|plus)\\s+',
@@ -132,7 +132,7 @@ export function analyse(text: string, maxLength: number, knows?: (text: string) 
   const request = languageRequest(plain, knows);
   const question = request ? request.rest : plain;
   // In a message that uses question marks, a clause of a sentence ending otherwise tells, not asks:
-  // "Слышала, что форум прошёл в Москве." ("что" is "that" there).
+  // "Говорят, что пакт подписали в августе." ("что" is "that" there).
   const marked = /[?？]/.test(question);
   const parts = splitParts(question).map((part) => ({
     text: part,

@@ -47,7 +47,7 @@ export const DEFAULT_DETECT_WEIGHTS: DetectWeights = {
 };
 
 /**
- * The language of a question. Function words decide (in "Alexeyeva 是谁" or "о чём говорил Zhang Hanhui"
+ * The language of a question. Function words decide (in "Alexeyeva 说了什么" or "о чём говорил Zhang Hanhui"
  * the names are borrowed, the grammar is not); letters and characters by script break ties and decide
  * keyword-only questions; next to Chinese or Russian text, Latin words are names and do not count
  * unless they bring more English function words than the rest brings of its own; Latin text with more
@@ -97,7 +97,7 @@ export function detectLanguage(
   }
   // Words the knowledge base reads as Russian or pinyin are names or quotes inside English grammar
   // ("God kultury Rossii — when did it start?") or beside Chinese and Russian text; on their own they
-  // are the question ("kakie soglasheniya podpisali", "luntan zai nar").
+  // are the question ("kto vystupal na forume", "luntan zai nar").
   if (functionWords.en === 0 && letters.zh === 0 && letters.ru === 0) {
     romanised.ru += read.ru;
     romanised.zh += read.zh;

@@ -126,7 +126,7 @@ function freeRequest(text: string): LanguageRequest | null {
     const lang = MEDIUM_LANG.find(([pattern]) => pattern.test(medium[0]))?.[1];
     if (!lang) continue;
     // The clause holding the language goes when it holds the cue too; otherwise the whole sentence
-    // ("Ответьте, пожалуйста, по-английски, внучке для школы нужно.") when it is short.
+    // ("Напишите, пожалуйста, по-английски, это для коллеги.") when it is short.
     const clause = [...sentence.matchAll(CLAUSES)].find(
       (c) => (c.index ?? 0) <= medium.index && medium.index < (c.index ?? 0) + c[0].length,
     );
@@ -222,7 +222,7 @@ export function languageRequest(
 ): LanguageRequest | null {
   const whole = wholeRequest(text);
   if (whole) return whole;
-  // One sentence that only asks for a language, beside others ("Можно это по-китайски? Покажу внуку").
+  // One sentence that only asks for a language, beside others ("А можно по-китайски? Это для друга").
   for (const { 0: sentence, index } of text.matchAll(SENTENCES)) {
     const request = sentence.length < text.length ? wholeRequest(sentence) : null;
     if (request) return { lang: request.lang, rest: without(text, index ?? 0, sentence.length) };

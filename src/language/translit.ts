@@ -1,5 +1,5 @@
 /**
- * Russian typed in Latin letters ("God kultury Rossii i Kitaya", "Pashkov dom"): the common
+ * Russian typed in Latin letters ("kto podpisal pakt", "Pashkov dom"): the common
  * romanisations (BGN/PCGN, passport, ISO-like and chat spellings) read back into Cyrillic. The result is
  * a guess the spelling corrector then matches against the words the knowledge base spells, so it only
  * has to be close: "kultury" -> "културы" is one soft sign away from "культуры".
