@@ -97,7 +97,7 @@ export function detectLanguage(
   }
   // Words the knowledge base reads as Russian or pinyin are names or quotes inside English grammar
   // ("God kultury Rossii — when did it start?") or beside Chinese and Russian text; on their own they
-  // are the question ("kto vystupal na forume", "luntan zai nar").
+  // are the question ("kto podpisal pakt o rukopisyakh", "luntan zai nar").
   if (functionWords.en === 0 && letters.zh === 0 && letters.ru === 0) {
     romanised.ru += read.ru;
     romanised.zh += read.zh;
