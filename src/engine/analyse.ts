@@ -84,17 +84,29 @@ const ASKS = new RegExp(
 /** Whether a part of a message asks something. */
 export const asks = (part: string) => ASKS.test(part);
 
-/** The sentences and clauses of a message, in order (the message itself when it has only one). */
-export function splitParts(text: string): string[] {
-  const parts = text
-    .split(SENTENCE_END)
-    .flatMap((sentence) => sentence.split(CLAUSE_JOIN))
-    .flatMap((clause) => clause.split(HAN_JOIN))
-    .flatMap(splitHanClauses)
-    .map((part) => part.trim())
-    .filter((part) => /[\p{L}\p{N}]/u.test(part));
-  return parts.length > 0 ? parts : [text.trim()];
+/** A sentence or clause of a message, and whether its sentence ends with a question mark. */
+interface Piece {
+  text: string;
+  marked: boolean;
 }
+
+/** The sentences and clauses of a message, in order, each with whether its sentence ends with "?". */
+function pieces(text: string): Piece[] {
+  const out = text.split(SENTENCE_END).flatMap((sentence) => {
+    const marked = /[?？]\s*$/u.test(sentence);
+    return sentence
+      .split(CLAUSE_JOIN)
+      .flatMap((clause) => clause.split(HAN_JOIN))
+      .flatMap(splitHanClauses)
+      .map((part) => part.trim())
+      .filter((part) => /[\p{L}\p{N}]/u.test(part))
+      .map((part) => ({ text: part, marked }));
+  });
+  return out.length > 0 ? out : [{ text: text.trim(), marked: /[?？]\s*$/u.test(text) }];
+}
+
+/** The sentences and clauses of a message, in order (the message itself when it has only one). */
+export const splitParts = (text: string): string[] => pieces(text).map((p) => p.text);
 
 // A Chinese comma: a clause ends there ("开幕是哪一天，会上谁讲了话").
 const HAN_COMMA = /(?<=\p{Script=Han})\s*[，,、]\s*(?=\p{Script=Han})/u;
@@ -113,15 +125,6 @@ function splitHanClauses(text: string): string[] {
   return out;
 }
 
-/** Whether the sentence of `text` that holds `part` ends with a question mark. */
-function sentenceAsks(text: string, part: string): boolean {
-  const at = text.indexOf(part);
-  if (at < 0) return asks(part);
-  const after = text.slice(at + part.length - 1);
-  const end = /[.!?。！？;；…\n]/u.exec(after);
-  return end !== null && /[?？]/.test(end[0]);
-}
-
 /**
  * Reads a message: markup, a reply-language request, and its parts; `maxLength` characters at most.
  * `knows(text)` tells whether a text holds a word of the knowledge base (see languageRequest).
@@ -134,9 +137,9 @@ export function analyse(text: string, maxLength: number, knows?: (text: string) 
   // In a message that uses question marks, a clause of a sentence ending otherwise tells, not asks:
   // "Говорят, что пакт подписали в августе." ("что" is "that" there).
   const marked = /[?？]/.test(question);
-  const parts = splitParts(question).map((part) => ({
-    text: part,
-    asks: asks(part) && (!marked || sentenceAsks(question, part)),
+  const parts = pieces(question).map((piece) => ({
+    text: piece.text,
+    asks: asks(piece.text) && (!marked || piece.marked),
   }));
   return { question, ...(request ? { requested: request.lang } : {}), parts };
 }
