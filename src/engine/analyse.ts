@@ -62,22 +62,30 @@ const QUESTION_START =
   '(?:(?:на|о|об|в|во|с|со|к|по|за|из-за|ради|для|от|до|про|при)\\s+)?' +
   '(?:кто|кого|кому|ком|кем|что|чего|чему|чем|чём|где|когда|куда|откуда|как\\p{L}*|' +
   'почему|зачем|сколько|чей|чья|чьё|чьи|ли))(?![\\p{L}])';
-// "and", "also", "и", "а также" before a question word; a comma before one. "And also", "as well as",
-// "а также" join a second thing asked even without one ("the pact as well as the Culture Year").
+// "and", "also", "и", "а также" before a question word; a comma before one.
 const CLAUSE_JOIN = new RegExp(
-  `(?:,\\s*|\\s+)(?:and also|and|also|plus|as well as|а также|и ещё|и еще|и|а|ещё|еще)\\s+(?=${QUESTION_START})|,\\s*(?=${QUESTION_START})|` +
-    '\\s+(?:and also|as well as|а также|и ещё|и еще|plus)\\s+',
+  `(?:,\\s*|\\s+)(?:and also|and|also|plus|as well as|а также|и ещё|и еще|и|а|ещё|еще)\\s+(?=${QUESTION_START})|,\\s*(?=${QUESTION_START})`,
   'giu',
 );
+// "And also", "as well as", "а также" join a second thing asked even without a question word: what comes
+// after asks when what comes before does ("tell me about the pact as well as the Culture Year").
+const STRONG_JOIN = /\s+(?:and also|as well as|а также|и ещё|и еще|plus)\s+/giu;
 // Chinese clauses: "还有", "另外", "以及", "顺便问一下" after Chinese text, and a comma or space after a
 // question ("论坛在哪里，谁发言了"); spaces between keywords ("论坛 主题") do not cut.
 const HAN_JOIN =
   /(?<=\p{Script=Han}[吗呢吧么啊]?)\s*(?:[，,、\s]\s*)?(?:还有|還有|另外|以及|顺便问一下|顺便问下|顺便|順便|再问一下|再问下|此外)|(?<=什么|吗|呢|谁|哪|哪里|哪儿|几|几号|多少|怎么|怎样|如何|为什么|啥|时候)[，,、\s]+(?=\p{Script=Han})/u;
 
-// What makes a part a question: a question mark, a question word opening it, or a Chinese question word
-// or particle anywhere ("论坛在哪", "是真的吗").
+// A request for information is a question too: "tell me about…", "расскажите о…", "介绍一下…".
+const REQUEST_START =
+  '(?:(?:please|pls|пожалуйста|можете|можешь)\\s+)?(?:tell|explain|describe|list|name|summari[sz]e|give|' +
+  'расскаж\\p{L}*|объясн\\p{L}*|опиш\\p{L}*|подскаж\\p{L}*|назов\\p{L}*|перечисл\\p{L}*|поясн\\p{L}*)(?![\\p{L}])' +
+  // ...about something: "Подскажите, пожалуйста, где…" asks in its next clause, not in the bare verb.
+  '(?!(?:[\\s,.!]|please|pls|me|us|мне|нам|пожалуйста)*$)';
+// What makes a part a question: a question mark, a question word or a request opening it, or a Chinese
+// question word, particle or request anywhere ("论坛在哪", "是真的吗", "介绍一下论坛").
 const ASKS = new RegExp(
-  `[?？]|^\\s*${QUESTION_START}|[什么哪谁几多少吗呢怎为如啥咩乜边邊]|是否|有没有|有沒有|\\bli\\b|(?<![\\p{L}])ли(?![\\p{L}])`,
+  `[?？]|^\\s*${QUESTION_START}|^\\s*${REQUEST_START}|[什么哪谁几多少吗呢怎为如啥咩乜边邊]|是否|有没有|有沒有|` +
+    `介绍|介紹|讲讲|講講|说说|說說|讲一下|说一下|告诉|告訴|解释|解釋|概括|总结|總結|\\bli\\b|(?<![\\p{L}])ли(?![\\p{L}])`,
   'iu',
 );
 
@@ -88,21 +96,25 @@ export const asks = (part: string) => ASKS.test(part);
 interface Piece {
   text: string;
   marked: boolean;
+  /** It follows a strong join ("…as well as X"): it carries on what the clause before does. */
+  continues: boolean;
 }
 
 /** The sentences and clauses of a message, in order, each with whether its sentence ends with "?". */
 function pieces(text: string): Piece[] {
   const out = text.split(SENTENCE_END).flatMap((sentence) => {
     const marked = /[?？]\s*$/u.test(sentence);
-    return sentence
-      .split(CLAUSE_JOIN)
-      .flatMap((clause) => clause.split(HAN_JOIN))
-      .flatMap(splitHanClauses)
-      .map((part) => part.trim())
-      .filter((part) => /[\p{L}\p{N}]/u.test(part))
-      .map((part) => ({ text: part, marked }));
+    return sentence.split(STRONG_JOIN).flatMap((group, g) =>
+      group
+        .split(CLAUSE_JOIN)
+        .flatMap((clause) => clause.split(HAN_JOIN))
+        .flatMap(splitHanClauses)
+        .map((part) => part.trim())
+        .filter((part) => /[\p{L}\p{N}]/u.test(part))
+        .map((part, i) => ({ text: part, marked, continues: g > 0 && i === 0 })),
+    );
   });
-  return out.length > 0 ? out : [{ text: text.trim(), marked: /[?？]\s*$/u.test(text) }];
+  return out.length > 0 ? out : [{ text: text.trim(), marked: /[?？]\s*$/u.test(text), continues: false }];
 }
 
 /** The sentences and clauses of a message, in order (the message itself when it has only one). */
@@ -137,9 +149,10 @@ export function analyse(text: string, maxLength: number, knows?: (text: string) 
   // In a message that uses question marks, a clause of a sentence ending otherwise tells, not asks:
   // "Говорят, что пакт подписали в августе." ("что" is "that" there).
   const marked = /[?？]/.test(question);
-  const parts = pieces(question).map((piece) => ({
-    text: piece.text,
-    asks: asks(piece.text) && (!marked || piece.marked),
-  }));
+  const parts: Part[] = [];
+  for (const piece of pieces(question)) {
+    const carries = piece.continues && parts.at(-1)?.asks === true;
+    parts.push({ text: piece.text, asks: (asks(piece.text) || carries) && (!marked || piece.marked) });
+  }
   return { question, ...(request ? { requested: request.lang } : {}), parts };
 }

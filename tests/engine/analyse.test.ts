@@ -55,6 +55,12 @@ describe('asks', () => {
     for (const s of ['Hello there!', 'Спасибо большое.', '我是学生', 'I work at a library'])
       expect(asks(s)).toBe(false);
   });
+
+  it('takes a request for information as a question, but not a bare "tell me"', () => {
+    for (const q of ['Tell me about the pact', 'Опишите кратко повестку', '给我介绍一下这个论坛'])
+      expect(asks(q)).toBe(true);
+    for (const s of ['Подскажите, пожалуйста', 'tell me please', 'Explain!']) expect(asks(s)).toBe(false);
+  });
 });
 
 describe('analyse', () => {
@@ -70,6 +76,17 @@ describe('analyse', () => {
     expect(a.parts.filter((p) => p.asks).map((p) => p.text)).toEqual(['когда он открылся?']);
     // Without a question mark, a question word still asks.
     expect(analyse('Я слышала, что форум прошёл в Москве', 1000).parts.some((p) => p.asks)).toBe(true);
+  });
+
+  it('lets a clause joined by "as well as" ask as the clause before it does', () => {
+    const a = analyse('My class is curious. Describe the theme as well as the venue.', 1000);
+    expect(a.parts.filter((p) => p.asks).map((p) => p.text)).toEqual(['Describe the theme', 'the venue.']);
+    // A request and a question in one sentence are two things asked.
+    const b = analyse('Опишите форум в двух словах и где он проходил?', 1000);
+    expect(b.parts).toEqual([
+      { text: 'Опишите форум в двух словах', asks: true },
+      { text: 'где он проходил?', asks: true },
+    ]);
   });
 
   it('reads no further than the limit', () => {
