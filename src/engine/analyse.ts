@@ -105,16 +105,39 @@ function pieces(text: string): Piece[] {
   const out = text.split(SENTENCE_END).flatMap((sentence) => {
     const marked = /[?？]\s*$/u.test(sentence);
     return sentence.split(STRONG_JOIN).flatMap((group, g) =>
-      group
-        .split(CLAUSE_JOIN)
-        .flatMap((clause) => clause.split(HAN_JOIN))
-        .flatMap(splitHanClauses)
-        .map((part) => part.trim())
-        .filter((part) => /[\p{L}\p{N}]/u.test(part))
-        .map((part, i) => ({ text: part, marked, continues: g > 0 && i === 0 })),
+      joinBareAsks(
+        group
+          .split(CLAUSE_JOIN)
+          .flatMap((clause) => clause.split(HAN_JOIN))
+          .flatMap(splitHanClauses)
+          .map((part) => part.trim())
+          .filter((part) => /[\p{L}\p{N}]/u.test(part)),
+      ).map((part, i) => ({ text: part, marked, continues: g > 0 && i === 0 })),
     );
   });
   return out.length > 0 ? out : [{ text: text.trim(), marked: /[?？]\s*$/u.test(text), continues: false }];
+}
+
+// A clause that is only question words ("Когда", "and when?") asks them of the clause beside it.
+const BARE_ASK = new RegExp(`^(?:${QUESTION_START}[\\s,?？]*)+$`, 'iu');
+
+/**
+ * Keeps "when and how was it announced?" and "who launched it and when?" as one clause: a clause of only
+ * question words joins the one after it, or the one before it when it comes last.
+ */
+function joinBareAsks(clauses: string[]): string[] {
+  const out: string[] = [];
+  for (const clause of clauses) {
+    const last = out.at(-1);
+    if (last !== undefined && BARE_ASK.test(last)) out[out.length - 1] = `${last} ${clause}`;
+    else out.push(clause);
+  }
+  const bare = out.at(-1);
+  if (out.length >= 2 && bare !== undefined && BARE_ASK.test(bare)) {
+    out.pop();
+    out[out.length - 1] = `${out.at(-1)} ${bare}`;
+  }
+  return out;
 }
 
 /** The sentences and clauses of a message, in order (the message itself when it has only one). */

@@ -93,28 +93,35 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
 
   /**
    * The decisions on the parts of a message that may each ask something: its sentences and clauses (only
-   * those that ask, when some do: a greeting, a story or thanks asks nothing), and for a question with two
-   * question words ("when and where was it?") one variant per question word. A part is read after the
+   * those that ask, when some do: a greeting, a story or thanks asks nothing), and for each of them with
+   * two question words ("when and where was it?") one variant per question word; a question word in the
+   * story around it ("I wonder who…") makes none. A part is read after the
    * parts before it, as a follow-up in a conversation is ("Who spoke for the embassy? What did he say?").
    */
   function partDecisions(parts: readonly Part[], query: Query, context?: string): Decision[] {
     const out: Decision[] = [];
+    // The queries of the parts that ask (of every part when none does, of the message when it is one).
+    const asked: Query[] = [];
     if (parts.length >= 2) {
       const asking = parts.some((p) => p.asks);
       let before = context;
       for (const part of parts.slice(0, options.maxPartsRead)) {
         const partQuery = retriever.query(part.text, { sameMessage: true });
         const decision = decideAfter(part.text, partQuery, decideOn(partQuery), before);
-        if (part.asks || !asking) out.push(decision);
+        if (part.asks || !asking) {
+          out.push(decision);
+          asked.push(partQuery);
+        }
         if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat')
           before = decision.best.entry.id;
       }
-    }
-    const asks = query.terms.filter((t) => t.role === 'question' && t.known);
-    if (asks.length >= 2) {
+    } else asked.push(query);
+    for (const q of asked) {
+      const asks = q.terms.filter((t) => t.role === 'question' && t.known);
+      if (asks.length < 2) continue;
       for (const ask of asks) {
-        const terms = query.terms.filter((t) => t.role !== 'question' || t === ask);
-        out.push(decideOn({ ...query, terms }).decision);
+        const terms = q.terms.filter((t) => t.role !== 'question' || t === ask);
+        out.push(decideOn({ ...q, terms }).decision);
       }
     }
     return out;

@@ -19,7 +19,6 @@ describe('stripMarkup', () => {
 describe('splitParts', () => {
   it('cuts sentences, and clauses that start a new question', () => {
     expect(splitParts('Hi! When did it open? And where?')).toEqual(['Hi!', 'When did it open?', 'where?']);
-    expect(splitParts('when and where was the forum')).toEqual(['when', 'where was the forum']);
     expect(splitParts('какая была тема и кто выступал от имени министра')).toEqual([
       'какая была тема',
       'кто выступал от имени министра',
@@ -38,6 +37,12 @@ describe('splitParts', () => {
   it('cuts Chinese clauses at a comma when each side asks', () => {
     expect(splitParts('开幕是哪一天，会上谁讲了话')).toEqual(['开幕是哪一天', '会上谁讲了话']);
     expect(splitParts('我想了解一下，论坛主题是什么')).toEqual(['我想了解一下，论坛主题是什么']);
+  });
+
+  it('keeps a clause of only question words with the clause it asks about', () => {
+    expect(splitParts('Когда и как открыли Год культуры?')).toEqual(['Когда как открыли Год культуры?']);
+    expect(splitParts('The pact: who signed it, and when?')).toEqual(['The pact:', 'who signed it when?']);
+    expect(splitParts('when and where was the forum')).toEqual(['when where was the forum']);
   });
 
   it('keeps together what is one question', () => {
