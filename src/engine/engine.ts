@@ -98,7 +98,12 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
    * story around it ("I wonder who…") makes none. A part is read after the
    * parts before it, as a follow-up in a conversation is ("Who spoke for the embassy? What did he say?").
    */
-  function partDecisions(parts: readonly Part[], query: Query, context?: string): Decision[] {
+  function partDecisions(
+    parts: readonly Part[],
+    query: Query,
+    whole: Decision,
+    context?: string,
+  ): Decision[] {
     const out: Decision[] = [];
     // The queries of the parts that ask (of every part when none does, of the message when it is one).
     const asked: Query[] = [];
@@ -115,7 +120,11 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
         if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat')
           before = decision.best.entry.id;
       }
-    } else asked.push(query);
+    } else {
+      // A message of one part is its own part: "when, where and what was it?" leads with the overview.
+      out.push(whole);
+      asked.push(query);
+    }
     for (const q of asked) {
       const asks = q.terms.filter((t) => t.role === 'question' && t.known);
       if (asks.length < 2) continue;
@@ -184,7 +193,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       if (followUp !== decision) return result(followUp, base);
       let whole = decision;
       if (options.answerParts)
-        whole = compose(whole, partDecisions(analysis.parts, query, context), options.maxParts);
+        whole = compose(whole, partDecisions(analysis.parts, query, whole, context), options.maxParts);
       return result(whole, base);
     },
 
