@@ -150,6 +150,8 @@ export function createRetriever(
   const namesOf = new Map<string, Set<string>>();
   // Per unanswered question (by doc index): its distinctive terms, see below.
   const distinctive = new Map<number, Set<string>>();
+  // Per entry (by index): the terms of each of its answered questions.
+  const answeredSets = new Map<number, Set<string>[]>();
   entries.forEach((entry, e) => {
     const firstDoc = docs.length;
     const seen = new Set<string>();
@@ -201,6 +203,13 @@ export function createRetriever(
     );
     for (let d = firstDoc; d < docs.length; d++)
       if (docs[d]?.gap) distinctive.set(d, new Set((docTerms[d] ?? []).filter((t) => !answeredTerms.has(t))));
+    answeredSets.set(
+      e,
+      docTerms
+        .slice(firstDoc)
+        .filter((_, i) => !docs[firstDoc + i]?.gap)
+        .map((terms) => new Set(terms)),
+    );
   });
   for (const [t, count] of factDocs) if (count > (talkDocs.get(t) ?? 0)) factual.add(t);
 
@@ -360,6 +369,16 @@ export function createRetriever(
       }
 
       const a = options.queryCoverageExponent;
+      const queryTexts = new Set(terms.filter((t) => t.known).map((t) => t.text));
+      // Whether the query asks all of unanswered question `d`, and no answered question of entry `e` asks it all.
+      const asksAllTogether = (d: number, e: number) => {
+        const gapTerms = docTerms[d] ?? [];
+        return (
+          gapTerms.length >= 2 &&
+          gapTerms.every((t) => queryTexts.has(t)) &&
+          !(answeredSets.get(e) ?? []).some((set) => gapTerms.every((t) => set.has(t)))
+        );
+      };
       for (let i = 0; i < docCount; i++) {
         const d = touchedDocs[i] as number;
         const e = docEntry[d] as number;
@@ -367,6 +386,9 @@ export function createRetriever(
           ((matchedQuery[d] as number) / total) ** a *
           Math.min(1, (matchedDoc[d] as number) / (docWeight[d] as number)) ** (1 - a);
         if (docGap[d] === 1) {
+          // "Which city is the Far Eastern library in?": each word is in some answered question (the
+          // Capital Library's city is told), but no answered question asks them together.
+          if (docAsksGap[d] === 0 && sim > (bestGap[e] as number) && asksAllTogether(d, e)) docAsksGap[d] = 1;
           if (docAsksGap[d] === 1 && sim > (bestGap[e] as number)) bestGap[e] = sim;
           docAsksGap[d] = 0;
         } else if (sim > (bestDoc[e] as number)) {

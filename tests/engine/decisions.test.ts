@@ -53,6 +53,16 @@ describe('near misses: an honest partial answer', () => {
     }
   });
 
+  it('the city of the Far Eastern library: told for the Capital Library only, so a partial answer', () => {
+    for (const q of [
+      'Which city hosts the Far Eastern library?',
+      'Дальневосточная библиотека — это какой город?',
+    ])
+      expect(reply(q), q).toBe('partial:agreement-far-eastern-capital');
+    // The Capital Library's city is in the article (Beijing): answered.
+    expect(reply('Where is the Capital Library of China?')).toBe('agreement-far-eastern-capital');
+  });
+
   it('Putin speaking at the forum: not answered as if he had', () => {
     for (const q of [
       'Did Putin give a speech at the library forum?',
