@@ -69,7 +69,9 @@ const CLAUSE_JOIN = new RegExp(
 );
 // "And also", "as well as", "а также" join a second thing asked even without a question word: what comes
 // after asks when what comes before does ("tell me about the pact as well as the Culture Year").
-const STRONG_JOIN = /\s+(?:and also|as well as|а также|и ещё|и еще|plus)\s+/giu;
+// "&" and "+" between two things asked ("the venue + why it was held") join them the same way.
+const STRONG_JOIN =
+  /\s+(?:and also|as well as|а также|и ещё|и еще|plus)\s+|\s+[&+]\s*|\s*[&+]\s+|\s*＋\s*/giu;
 // Chinese clauses: "还有", "另外", "以及", "顺便问一下" after Chinese text, and a comma or space after a
 // question ("论坛在哪里，谁发言了"); spaces between keywords ("论坛 主题") do not cut.
 const HAN_JOIN =
@@ -95,6 +97,7 @@ export const asks = (part: string) => ASKS.test(part);
 /** A sentence or clause of a message, and whether its sentence ends with a question mark. */
 interface Piece {
   text: string;
+  /** Its sentence ends with a question mark, or with no mark at all ("…? and when did it open"). */
   marked: boolean;
   /** It follows a strong join ("…as well as X"): it carries on what the clause before does. */
   continues: boolean;
@@ -103,7 +106,8 @@ interface Piece {
 /** The sentences and clauses of a message, in order, each with whether its sentence ends with "?". */
 function pieces(text: string): Piece[] {
   const out = text.split(SENTENCE_END).flatMap((sentence) => {
-    const marked = /[?？]\s*$/u.test(sentence);
+    // A sentence with no end mark at all (often the last one, typed without "?") is read by its words.
+    const marked = /[?？]\s*$/u.test(sentence) || !/[.!！。…;；:：]\s*$/u.test(sentence);
     return sentence.split(STRONG_JOIN).flatMap((group, g) =>
       joinBareAsks(
         group
@@ -169,8 +173,8 @@ export function analyse(text: string, maxLength: number, knows?: (text: string) 
   // "Where was it held? Answer in Russian": the language the message asks for wins, and is not matched.
   const request = languageRequest(plain, knows);
   const question = request ? request.rest : plain;
-  // In a message that uses question marks, a clause of a sentence ending otherwise tells, not asks:
-  // "Говорят, что пакт подписали в августе." ("что" is "that" there).
+  // In a message that uses question marks, a clause of a sentence ending with another mark tells, not
+  // asks: "Говорят, что пакт подписали в августе." ("что" is "that" there).
   const marked = /[?？]/.test(question);
   const parts: Part[] = [];
   for (const piece of pieces(question)) {

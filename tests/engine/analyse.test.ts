@@ -79,6 +79,9 @@ describe('analyse', () => {
   it('in a message with a question mark, takes only clauses of a question sentence as asking', () => {
     const a = analyse('Я слышала, что форум прошёл в Москве. А когда он открылся? Спасибо.', 1000);
     expect(a.parts.filter((p) => p.asks).map((p) => p.text)).toEqual(['когда он открылся?']);
+    // A last sentence typed without any end mark asks by its words.
+    const b = analyse('Is the pact about manuscripts? and who signed it', 1000);
+    expect(b.parts.map((p) => p.asks)).toEqual([true, true]);
     // Without a question mark, a question word still asks.
     expect(analyse('Я слышала, что форум прошёл в Москве', 1000).parts.some((p) => p.asks)).toBe(true);
   });
@@ -92,6 +95,11 @@ describe('analyse', () => {
       { text: 'Опишите форум в двух словах', asks: true },
       { text: 'где он проходил?', asks: true },
     ]);
+  });
+
+  it('joins two things asked with "&" or "+"', () => {
+    expect(splitParts('the theme & the speakers')).toEqual(['the theme', 'the speakers']);
+    expect(splitParts('主题＋发言人')).toEqual(['主题', '发言人']);
   });
 
   it('reads no further than the limit', () => {
