@@ -144,6 +144,16 @@ function joinBareAsks(clauses: string[]): string[] {
   return out;
 }
 
+// A plain "and" ("the theme and the focus", "дата и участники", "日子和参会人员"): it may join two things
+// asked or two names in one question ("the agreement between the RSL and the NLC"); the engine tells which.
+const PLAIN_AND = /\s+(?:and|и)\s+|(?<=\p{Script=Han}{2})[和及与跟](?=\p{Script=Han}{2})/iu;
+
+/** The two sides of a clause's one plain "and", if it has exactly one. */
+export function splitAtAnd(clause: string): [string, string] | undefined {
+  const sides = clause.split(PLAIN_AND);
+  return sides.length === 2 ? (sides as [string, string]) : undefined;
+}
+
 /** The sentences and clauses of a message, in order (the message itself when it has only one). */
 export const splitParts = (text: string): string[] => pieces(text).map((p) => p.text);
 

@@ -8,7 +8,7 @@ import type { Lang } from '../knowledge/schema.js';
 import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
 import { languageRequest } from '../language/request.js';
 import { createTokenizer } from '../language/tokenize.js';
-import { analyse, type Part, stripMarkup } from './analyse.js';
+import { analyse, type Part, splitAtAnd, stripMarkup } from './analyse.js';
 import { type Composed, compose } from './compose.js';
 import { type Decision, decide } from './decide.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
@@ -105,8 +105,8 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     context?: string,
   ): Decision[] {
     const out: Decision[] = [];
-    // The queries of the parts that ask (of every part when none does, of the message when it is one).
-    const asked: Query[] = [];
+    // The parts that ask (every part when none does; the message when it is one part).
+    const asked: { text: string; query: Query; decision: Decision }[] = [];
     if (parts.length >= 2) {
       const asking = parts.some((p) => p.asks);
       let before = context;
@@ -115,7 +115,7 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
         const decision = decideAfter(part.text, partQuery, decideOn(partQuery), before);
         if (part.asks || !asking) {
           out.push(decision);
-          asked.push(partQuery);
+          asked.push({ text: part.text, query: partQuery, decision });
         }
         if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat')
           before = decision.best.entry.id;
@@ -123,9 +123,10 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     } else {
       // A message of one part is its own part: "when, where and what was it?" leads with the overview.
       out.push(whole);
-      asked.push(query);
+      asked.push({ text: parts[0]?.text ?? '', query, decision: whole });
     }
-    for (const q of asked) {
+    for (const part of asked) out.push(...andSides(part.text, part.decision));
+    for (const { query: q } of asked) {
       const asks = q.terms.filter((t) => t.role === 'question' && t.known);
       if (asks.length < 2) continue;
       for (const ask of asks) {
@@ -134,6 +135,24 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       }
     }
     return out;
+  }
+
+  /**
+   * The decisions on the two sides of a part's plain "and" when it joins two things asked ("the theme
+   * and this year's focus", "张汉晖和柳比莫娃分别说了啥"), none otherwise. Each side must answer its own
+   * entry clearly (no close alternative) and fit it at least as well as the part fits its answer; two
+   * names in one question ("the deal between the RSL and the NLC") do neither.
+   */
+  function andSides(text: string, decision: Decision): Decision[] {
+    const sides = options.answerAndSides && decision.kind === 'answer' ? splitAtAnd(text) : undefined;
+    if (!sides || decision.kind !== 'answer') return [];
+    const [a, b] = sides.map((side) => decideOn(retriever.query(side, { sameMessage: true })).decision);
+    const clear = (d: Decision | undefined): d is Decision & { kind: 'answer' } =>
+      d?.kind === 'answer' &&
+      d.best.entry.kind !== 'chitchat' &&
+      d.alternatives.length === 0 &&
+      d.best.score >= decision.best.score;
+    return clear(a) && clear(b) && a.best.entry.id !== b.best.entry.id ? [a, b] : [];
   }
 
   function result(

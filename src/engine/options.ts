@@ -16,6 +16,11 @@ export interface MatcherOptions extends SpellingOptions {
   maxSuggestUnknownShare: number;
   /** Whether a message's sentences and clauses are also decided on alone (long and several-part messages). */
   answerParts: boolean;
+  /**
+   * Whether the two sides of a part's plain "and" ("the theme and the focus") are decided on alone too,
+   * each answered when it clearly fits an entry of its own (see the engine's andSides).
+   */
+  answerAndSides: boolean;
   /** A message asking several things is answered with at most this many entries. */
   maxParts: number;
   /** Only a message's first this many sentences and clauses are decided on alone (a bound on the work). */
@@ -79,6 +84,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   partialMargin: 0.05,
   maxSuggestUnknownShare: 0.2,
   answerParts: true,
+  answerAndSides: true,
   maxParts: 3,
   maxPartsRead: 8,
   maxSuggestions: 3,
@@ -127,6 +133,11 @@ export const RULES: readonly Rule[] = [
     name: 'parts',
     what: 'sentences and clauses decided alone; several answers in one reply',
     options: { answerParts: false },
+  },
+  {
+    name: 'andSides',
+    what: 'the two sides of a plain "and" answered when each clearly asks its own entry',
+    options: { answerAndSides: false },
   },
   {
     name: 'partial',

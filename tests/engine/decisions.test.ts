@@ -109,10 +109,20 @@ describe('a message asking two things', () => {
       'расскажи про пакт о рукописях, а также про Год культуры',
       ['agreement-manuscript-pact', 'culture-year'],
     ],
+    // A plain "and" between two things asked, in one clause.
+    ['тема и место проведения форума', ['forum-theme', 'forum-venue']],
   ])('%s gets one reply answering both', (q, ids) => {
     const r = engine.ask(q);
     expect(r.kind).toBe('answer');
     expect(answeredIds(r).sort()).toEqual([...ids].sort());
+  });
+
+  it('answers each of two people joined by "and", but not two names of one agreement', () => {
+    const r = engine.ask('what did the ambassador and the minister talk about');
+    expect(answeredIds(r)).toEqual(expect.arrayContaining(['speaker-zhang-hanhui', 'speech-lyubimova']));
+    expect(reply('the pact between the Russian State Library and the National Library of China')).toBe(
+      'agreement-manuscript-pact',
+    );
   });
 });
 
