@@ -97,7 +97,7 @@ export const asks = (part: string) => ASKS.test(part);
 /** A sentence or clause of a message, and whether its sentence ends with a question mark. */
 interface Piece {
   text: string;
-  /** Its sentence ends with a question mark, or with no mark at all ("…? and when did it open"). */
+  /** Its sentence ends with a question mark, or with no mark at all ("…? and who signed it"). */
   marked: boolean;
   /** It follows a strong join ("…as well as X"): it carries on what the clause before does. */
   continues: boolean;
