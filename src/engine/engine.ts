@@ -95,8 +95,9 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
    * The decisions on the parts of a message that may each ask something: its sentences and clauses (only
    * those that ask, when some do: a greeting, a story or thanks asks nothing), and for each of them with
    * two question words ("when and where was it?") one variant per question word; a question word in the
-   * story around it ("I wonder who…") makes none. A part is read after the
-   * parts before it, as a follow-up in a conversation is ("Who spoke for the embassy? What did he say?").
+   * story around it ("I wonder who…") makes none. A part is read after the parts before it, as a
+   * follow-up in a conversation is ("Who spoke for the embassy? What did he say?"); after a part that
+   * only tells, as a question about what it told ("…they signed something about manuscripts. Who with?").
    */
   function partDecisions(
     parts: readonly Part[],
@@ -110,15 +111,21 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     if (parts.length >= 2) {
       const asking = parts.some((p) => p.asks);
       let before = context;
+      // The last answer came from a part that tells ("they signed something about old manuscripts"):
+      // the question after it is about that ("Who with?"), as a question about an item shown is.
+      let told = false;
       for (const part of parts.slice(0, options.maxPartsRead)) {
         const partQuery = retriever.query(part.text, { sameMessage: true });
-        const decision = decideAfter(part.text, partQuery, decideOn(partQuery), before);
+        const alone = decideOn(partQuery);
+        const decision = decideAfter(part.text, partQuery, alone, before, options.storyContext && told && part.asks);
         if (part.asks || !asking) {
           out.push(decision);
           asked.push({ text: part.text, query: partQuery, decision });
         }
-        if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat')
+        if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat') {
           before = decision.best.entry.id;
+          told = !part.asks;
+        }
       }
     } else {
       // A message of one part is its own part: "when, where and what was it?" leads with the overview.

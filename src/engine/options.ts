@@ -21,6 +21,8 @@ export interface MatcherOptions extends SpellingOptions {
    * each answered when it clearly fits an entry of its own (see the engine's andSides).
    */
   answerAndSides: boolean;
+  /** Whether a part that asks, after a part that only tells, is read as a question about what it told. */
+  storyContext: boolean;
   /** A message asking several things is answered with at most this many entries. */
   maxParts: number;
   /** Only a message's first this many sentences and clauses are decided on alone (a bound on the work). */
@@ -85,6 +87,7 @@ export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   maxSuggestUnknownShare: 0.2,
   answerParts: true,
   answerAndSides: true,
+  storyContext: true,
   maxParts: 3,
   maxPartsRead: 8,
   maxSuggestions: 3,
@@ -138,6 +141,11 @@ export const RULES: readonly Rule[] = [
     name: 'andSides',
     what: 'the two sides of a plain "and" answered when each clearly asks its own entry',
     options: { answerAndSides: false },
+  },
+  {
+    name: 'storyContext',
+    what: 'a question after a part that only tells is about what it told',
+    options: { storyContext: false },
   },
   {
     name: 'partial',

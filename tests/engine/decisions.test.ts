@@ -142,6 +142,14 @@ describe('a long message with one question inside', () => {
     expect(alone.kind).toBe('answer');
     expect(reply(message)).toBe(reply(question));
   });
+
+  it('reads a short question after the story as a question about what the story told', () => {
+    for (const q of [
+      'At the forum they agreed on copying old manuscripts, a colleague says. Who with?',
+      'Говорят, там договорились копировать старые рукописи. С кем?',
+    ])
+      expect(reply(q), q).toBe('agreement-manuscript-pact');
+  });
 });
 
 describe('requests to summarise', () => {
