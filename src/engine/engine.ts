@@ -9,7 +9,7 @@ import { DEFAULT_DETECT_WEIGHTS, detectLanguage } from '../language/detect.js';
 import { languageRequest } from '../language/request.js';
 import { createTokenizer } from '../language/tokenize.js';
 import { analyse, type Part, splitAtAnd, stripMarkup } from './analyse.js';
-import { type Composed, compose } from './compose.js';
+import { type Composed, compose, type PartDecision } from './compose.js';
 import { type Decision, decide } from './decide.js';
 import { DEFAULT_MATCHER_OPTIONS, type MatcherOptions } from './options.js';
 import { createRetriever, type Query, type Ranked } from './retrieve.js';
@@ -104,10 +104,10 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     query: Query,
     whole: Decision,
     context?: string,
-  ): Decision[] {
-    const out: Decision[] = [];
+  ): PartDecision[] {
+    const out: PartDecision[] = [];
     // The parts that ask (every part when none does; the message when it is one part).
-    const asked: { text: string; query: Query; decision: Decision }[] = [];
+    const asked: { text: string; query: Query; decision: Decision; asks: boolean }[] = [];
     if (parts.length >= 2) {
       const asking = parts.some((p) => p.asks);
       let before = context;
@@ -117,10 +117,16 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       for (const part of parts.slice(0, options.maxPartsRead)) {
         const partQuery = retriever.query(part.text, { sameMessage: true });
         const alone = decideOn(partQuery);
-        const decision = decideAfter(part.text, partQuery, alone, before, options.storyContext && told && part.asks);
+        const decision = decideAfter(
+          part.text,
+          partQuery,
+          alone,
+          before,
+          options.storyContext && told && part.asks,
+        );
         if (part.asks || !asking) {
-          out.push(decision);
-          asked.push({ text: part.text, query: partQuery, decision });
+          out.push({ decision, asks: part.asks });
+          asked.push({ text: part.text, query: partQuery, decision, asks: part.asks });
         }
         if (decision.kind === 'answer' && decision.best.entry.kind !== 'chitchat') {
           before = decision.best.entry.id;
@@ -129,16 +135,17 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
       }
     } else {
       // A message of one part is its own part: "when, where and what was it?" leads with the overview.
-      out.push(whole);
-      asked.push({ text: parts[0]?.text ?? '', query, decision: whole });
+      out.push({ decision: whole, asks: parts[0]?.asks ?? false });
+      asked.push({ text: parts[0]?.text ?? '', query, decision: whole, asks: parts[0]?.asks ?? false });
     }
-    for (const part of asked) out.push(...andSides(part.text, part.decision));
-    for (const { query: q } of asked) {
+    for (const part of asked)
+      out.push(...andSides(part.text, part.decision).map((decision) => ({ decision, asks: part.asks })));
+    for (const { query: q, asks: partAsks } of asked) {
       const asks = q.terms.filter((t) => t.role === 'question' && t.known);
       if (asks.length < 2) continue;
       for (const ask of asks) {
         const terms = q.terms.filter((t) => t.role !== 'question' || t === ask);
-        out.push(decideOn({ ...q, terms }).decision);
+        out.push({ decision: decideOn({ ...q, terms }).decision, asks: partAsks });
       }
     }
     return out;
