@@ -80,7 +80,8 @@ const HAN_JOIN =
 // A request for information is a question too: "tell me about…", "расскажите о…", "介绍一下…".
 const REQUEST_START =
   '(?:(?:please|pls|пожалуйста|можете|можешь)\\s+)?(?:tell|explain|describe|list|name|summari[sz]e|give|' +
-  'расскаж\\p{L}*|объясн\\p{L}*|опиш\\p{L}*|подскаж\\p{L}*|назов\\p{L}*|перечисл\\p{L}*|поясн\\p{L}*)(?![\\p{L}])' +
+  'расскаж\\p{L}*|объясн\\p{L}*|опиш\\p{L}*|подскаж\\p{L}*|назов\\p{L}*|перечисл\\p{L}*|поясн\\p{L}*|' +
+  'напиш\\p{L}*|скаж\\p{L}*)(?![\\p{L}])' +
   // ...about something: "Подскажите, пожалуйста, где…" asks in its next clause, not in the bare verb.
   '(?!(?:[\\s,.!]|please|pls|me|us|мне|нам|пожалуйста)*$)';
 // What makes a part a question: a question mark, a question word or a request opening it, or a Chinese
@@ -161,14 +162,15 @@ export const splitParts = (text: string): string[] => pieces(text).map((p) => p.
 const HAN_COMMA = /(?<=\p{Script=Han})\s*[，,、]\s*(?=\p{Script=Han})/u;
 
 /**
- * Chinese puts the question word at the end of a clause, so clauses that each ask are told apart at the
- * comma between them; a clause that asks nothing stays with the one before it ("论坛在哪，我想去看看").
+ * Chinese puts the question word at the end of a clause, so a clause that asks is told apart at the
+ * comma before it, away from the story before it ("我是学生，在写论文，论坛在哪开的"); a clause
+ * that asks nothing stays with the one before it ("主题是什么啊，我很好奇").
  */
 function splitHanClauses(text: string): string[] {
   const out: string[] = [];
   for (const piece of text.split(HAN_COMMA)) {
     const last = out.length - 1;
-    if (last >= 0 && !(asks(out[last] as string) && asks(piece))) out[last] = `${out[last]}，${piece}`;
+    if (last >= 0 && !asks(piece)) out[last] = `${out[last]}，${piece}`;
     else out.push(piece);
   }
   return out;

@@ -34,9 +34,10 @@ describe('splitParts', () => {
     ]);
   });
 
-  it('cuts Chinese clauses at a comma when each side asks', () => {
+  it('cuts a Chinese clause that asks away from what comes before it', () => {
     expect(splitParts('开幕是哪一天，会上谁讲了话')).toEqual(['开幕是哪一天', '会上谁讲了话']);
-    expect(splitParts('我想了解一下，论坛主题是什么')).toEqual(['我想了解一下，论坛主题是什么']);
+    expect(splitParts('我想了解一下，论坛主题是什么')).toEqual(['我想了解一下', '论坛主题是什么']);
+    expect(splitParts('主题是什么啊，我很好奇')).toEqual(['主题是什么啊，我很好奇']);
   });
 
   it('keeps a clause of only question words with the clause it asks about', () => {
