@@ -58,7 +58,8 @@ export function stripMarkup(text: string): string {
 const SENTENCE_END = /(?<=[!?！？。；;…：])|(?<=\.)(?=\s)|(?<=:)(?!\d)|\n+/u;
 // Words that open a question, for cutting "…, and who spoke?" and "…и кто выступал" apart.
 const QUESTION_START =
-  '(?:who|whom|whose|what|when|where|which|why|how|is|are|was|were|did|does|do|can|could|' +
+  '(?:(?:(?:since|until|from|for|in|at|by|with|to|of|about)\\s+)?(?:who|whom|whose|what|when|where|which)|' +
+  'why|how|is|are|was|were|did|does|do|can|could|' +
   '(?:(?:на|о|об|в|во|с|со|к|по|за|из-за|ради|для|от|до|про|при)\\s+)?' +
   '(?:кто|кого|кому|ком|кем|что|чего|чему|чем|чём|где|когда|куда|откуда|как\\p{L}*|' +
   'почему|зачем|сколько|чей|чья|чьё|чьи|ли))(?![\\p{L}])';
@@ -77,13 +78,18 @@ const STRONG_JOIN =
 const HAN_JOIN =
   /(?<=\p{Script=Han}[吗呢吧么啊]?)\s*(?:[，,、\s]\s*)?(?:还有|還有|另外|以及|顺便问一下|顺便问下|顺便|順便|再问一下|再问下|此外)|(?<=什么|吗|呢|谁|哪|哪里|哪儿|几|几号|多少|怎么|怎样|如何|为什么|啥|时候)[，,、\s]+(?=\p{Script=Han})/u;
 
+// "1)", "2.", "a)", "一是", "во-первых" opening an item of a list of things asked.
+const ENUMERATOR =
+  /^(?:\(?\d{1,2}[.)]\s*|\(?[a-zа-в]\)\s*|[一二三四]是|(?:во-первых|во-вторых|first(?:ly)?|second(?:ly)?)[,\s]+)/iu;
 // A request for information is a question too: "tell me about…", "расскажите о…", "介绍一下…".
 const REQUEST_START =
   '(?:(?:please|pls|пожалуйста|можете|можешь)\\s+)?(?:tell|explain|describe|list|name|summari[sz]e|give|' +
   'расскаж\\p{L}*|объясн\\p{L}*|опиш\\p{L}*|подскаж\\p{L}*|назов\\p{L}*|перечисл\\p{L}*|поясн\\p{L}*|' +
-  'напиш\\p{L}*|скаж\\p{L}*)(?![\\p{L}])' +
+  'напиш\\p{L}*|скаж\\p{L}*|уточн\\p{L}*)(?![\\p{L}])' +
   // ...about something: "Подскажите, пожалуйста, где…" asks in its next clause, not in the bare verb.
   '(?!(?:[\\s,.!]|please|pls|me|us|мне|нам|пожалуйста)*$)';
+// A sentence with a request in it: it asks, whatever mark ends it.
+const REQUEST = new RegExp(`(?:^|[\\s,—–-])${REQUEST_START}`, 'iu');
 // What makes a part a question: a question mark, a question word or a request opening it, or a Chinese
 // question word, particle or request anywhere ("论坛在哪", "是真的吗", "介绍一下论坛").
 const ASKS = new RegExp(
@@ -107,15 +113,17 @@ interface Piece {
 /** The sentences and clauses of a message, in order, each with whether its sentence ends with "?". */
 function pieces(text: string): Piece[] {
   const out = text.split(SENTENCE_END).flatMap((sentence) => {
-    // A sentence with no end mark at all (often the last one, typed without "?") is read by its words.
-    const marked = /[?？]\s*$/u.test(sentence) || !/[.!！。…;；:：]\s*$/u.test(sentence);
+    // A sentence with no end mark at all (often the last one, typed without "?") is read by its words,
+    // and so is a request ("Ещё уточните дату, пожалуйста.").
+    const marked =
+      /[?？]\s*$/u.test(sentence) || !/[.!！。…;；:：]\s*$/u.test(sentence) || REQUEST.test(sentence);
     return sentence.split(STRONG_JOIN).flatMap((group, g) =>
       joinBareAsks(
         group
           .split(CLAUSE_JOIN)
           .flatMap((clause) => clause.split(HAN_JOIN))
           .flatMap(splitHanClauses)
-          .map((part) => part.trim())
+          .map((part) => part.trim().replace(ENUMERATOR, ''))
           .filter((part) => /[\p{L}\p{N}]/u.test(part)),
       ).map((part, i) => ({ text: part, marked, continues: g > 0 && i === 0 })),
     );

@@ -103,6 +103,22 @@ describe('analyse', () => {
     expect(splitParts('主题＋发言人')).toEqual(['主题', '发言人']);
   });
 
+  it('drops the numbers of a list of things asked', () => {
+    expect(splitParts('Two things: 1) the theme; 2) the venue')).toEqual([
+      'Two things:',
+      'the theme;',
+      'the venue',
+    ]);
+    expect(splitParts('一是主题是什么；二是在哪办的')).toEqual(['主题是什么；', '在哪办的']);
+  });
+
+  it('takes a question word after a preposition, and a request ending with a full stop, as asking', () => {
+    const a = analyse('Is it yearly? Since when has it existed, and who came?', 1000);
+    expect(a.parts.map((p) => p.asks)).toEqual([true, true, true]);
+    const b = analyse('Какая была тема? И ещё уточните дату открытия.', 1000);
+    expect(b.parts.map((p) => p.asks)).toEqual([true, true]);
+  });
+
   it('reads no further than the limit', () => {
     expect(analyse(`${'a'.repeat(20)} when`, 10).question).toBe('a'.repeat(10));
   });
