@@ -54,8 +54,9 @@ export function stripMarkup(text: string): string {
 
 // Sentences end at these marks (a full stop only before a space: "3.5" and "Aug.14" stay whole), and
 // at a colon, which puts what is said before ("Answer in English, it's for a colleague:") apart from the
-// question after it (not in "14:00").
-const SENTENCE_END = /(?<=[!?！？。；;…：])|(?<=\.)(?=\s)|(?<=:)(?!\d)|\n+/u;
+// question after it (not in "14:00"), and at an emoji followed by a space, which chat uses as a full stop.
+const SENTENCE_END =
+  /(?<=[!?！？。；;…：])|(?<=\.)(?=\s)|(?<=:)(?!\d)|\n+|(?<=\p{Extended_Pictographic}\uFE0F?)\s+/u;
 // Words that open a question, for cutting "…, and who spoke?" and "…и кто выступал" apart.
 const QUESTION_START =
   '(?:(?:(?:since|until|from|for|in|at|by|with|to|of|about)\\s+)?(?:who|whom|whose|what|when|where|which)|' +

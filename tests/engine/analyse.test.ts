@@ -103,6 +103,13 @@ describe('analyse', () => {
     expect(splitParts('主题＋发言人')).toEqual(['主题', '发言人']);
   });
 
+  it('ends a sentence at an emoji, as chat does', () => {
+    expect(splitParts('no idea what this is 🙈 who organised it')).toEqual([
+      'no idea what this is 🙈',
+      'who organised it',
+    ]);
+  });
+
   it('drops the numbers of a list of things asked', () => {
     expect(splitParts('Two things: 1) the theme; 2) the venue')).toEqual([
       'Two things:',
