@@ -82,15 +82,21 @@ const HAN_JOIN =
 // "1)", "2.", "a)", "一是", "во-первых" opening an item of a list of things asked.
 const ENUMERATOR =
   /^(?:\(?\d{1,2}[.)]\s*|\(?[a-zа-в]\)\s*|[一二三四]是|(?:во-первых|во-вторых|first(?:ly)?|second(?:ly)?)[,\s]+)/iu;
-// A request for information is a question too: "tell me about…", "расскажите о…", "介绍一下…".
+// A request for information is a question too: "tell me about…", "расскажите о…", "介绍一下…". The
+// Russian imperatives are requests anywhere ("Ну и заодно перечислите…"); "tell" or "list" only open one.
+const REQUEST_RU = '(?:расскаж|объясн|опиш|подскаж|назов|перечисл|поясн|напиш|скаж|уточн)\\p{L}*(?![\\p{L}])';
+// ...about something: "Подскажите, пожалуйста, где…" asks in its next clause, not in the bare verb.
+const NOT_BARE = '(?!(?:[\\s,.!]|please|pls|me|us|мне|нам|пожалуйста)*$)';
 const REQUEST_START =
-  '(?:(?:please|pls|пожалуйста|можете|можешь)\\s+)?(?:tell|explain|describe|list|name|summari[sz]e|give|' +
-  'расскаж\\p{L}*|объясн\\p{L}*|опиш\\p{L}*|подскаж\\p{L}*|назов\\p{L}*|перечисл\\p{L}*|поясн\\p{L}*|' +
-  'напиш\\p{L}*|скаж\\p{L}*|уточн\\p{L}*)(?![\\p{L}])' +
-  // ...about something: "Подскажите, пожалуйста, где…" asks in its next clause, not in the bare verb.
-  '(?!(?:[\\s,.!]|please|pls|me|us|мне|нам|пожалуйста)*$)';
-// A sentence with a request in it: it asks, whatever mark ends it.
-const REQUEST = new RegExp(`(?:^|[\\s,—–-])${REQUEST_START}`, 'iu');
+  '(?:(?:please|pls|пожалуйста|можете|можешь|(?:can|could|would|will) (?:you|u)(?: please)?)\\s+)?' +
+  `(?:(?:tell|explain|describe|list|name|summari[sz]e|give)(?![\\p{L}])|${REQUEST_RU})${NOT_BARE}`;
+// A sentence with a request in it, or a wish to know ("просил узнать, где…", "I wonder who…"): it asks,
+// whatever mark ends it.
+const REQUEST = new RegExp(
+  `(?:^|[\\s,—–-])(?:${REQUEST_RU}${NOT_BARE}|` +
+    `(?:узна\\p{L}*|знать|понять|интересно|wonder|want to know|like to know|curious)[\\s,]+(?:${QUESTION_START}))|^\\s*${REQUEST_START}`,
+  'iu',
+);
 // What makes a part a question: a question mark, a question word or a request opening it, or a Chinese
 // question word, particle or request anywhere ("论坛在哪", "是真的吗", "介绍一下论坛").
 const ASKS = new RegExp(
@@ -100,7 +106,7 @@ const ASKS = new RegExp(
 );
 
 /** Whether a part of a message asks something. */
-export const asks = (part: string) => ASKS.test(part);
+export const asks = (part: string) => ASKS.test(part) || REQUEST.test(part);
 
 /** A sentence or clause of a message, and whether its sentence ends with a question mark. */
 interface Piece {

@@ -124,6 +124,9 @@ describe('analyse', () => {
     expect(a.parts.map((p) => p.asks)).toEqual([true, true, true]);
     const b = analyse('Какая была тема? И ещё уточните дату открытия.', 1000);
     expect(b.parts.map((p) => p.asks)).toEqual([true, true]);
+    // A wish to know is asking too.
+    const c = analyse('Is it yearly? I also wonder who organised it.', 1000);
+    expect(c.parts.at(-1)).toEqual({ text: 'I also wonder who organised it.', asks: true });
   });
 
   it('reads no further than the limit', () => {
