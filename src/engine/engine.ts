@@ -84,6 +84,13 @@ export function createEngine(kb: KnowledgeBase, overrides: Partial<MatcherOption
     // A follow-up that refers back, or does not stand on its own, goes with the previous answer, also to
     // say honestly what the article does not tell about it ("how old is she?").
     const leans = pointsAt || query.refersBack || decision.kind !== 'answer';
+    if (leans && followUp.kind === 'answer') {
+      // What the follow-up itself asks, its borrowed names aside, may be what the article does not tell
+      // about that entry ("which novels exactly?" after the Chinese books).
+      const own = alone.ranked.find((r) => r.entry.id === followUp.best.entry.id);
+      if (own && own.gap >= options.partialThreshold && own.gap >= own.score + options.partialMargin)
+        return { kind: 'partial', best: own };
+    }
     if (leans && (followUp.kind === 'answer' || followUp.kind === 'partial')) return followUp;
     if (followUp.kind !== 'answer' || decision.kind !== 'answer') return decision;
     const id = followUp.best.entry.id;

@@ -94,6 +94,12 @@ describe('a conversation', () => {
     expect(play(['кто такой Чжан Ханьхуэй?', 'а сколько ему лет?'])[1]).toBe('partial:ru');
   });
 
+  it('says so when a follow-up asks what the article does not tell about the subject it leans on', () => {
+    expect(play(['are Chinese books popular in Russia?', 'any titles of those web novels?'])[1]).toBe(
+      'partial:en',
+    );
+  });
+
   it('lets what was just said break a near tie, not override a clear question', () => {
     // Alone, "which year did it start" fits the forum's history about as well as the Culture Year.
     expect(play(['中俄文化年是什么', '哪一年开始的？'])[1]).toBe('culture-year:zh');
