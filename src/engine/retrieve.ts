@@ -24,8 +24,9 @@ export interface Ranked {
    */
   gap: number;
   /**
-   * Share of what the question asks beyond names and question words (its weight without those terms)
-   * that the entry covers: low for "the email of the Capital Library", where only the name matches.
+   * Share of what the question asks beyond names and question words (the weight of its other known
+   * terms) that the entry covers: low for "the opening hours of the Capital Library", where only the
+   * name matches.
    */
   askCoverage: number;
 }
@@ -327,9 +328,10 @@ export function createRetriever(
     },
 
     rank({ terms, wantsOverview, han }) {
-      // What is asked beyond names and question words: an answer must cover some of it.
-      // A common word the index lacks ("做" in "what can the pact do") asks nothing in particular.
-      const isAsk = (t: QueryTerm) => !t.entity && t.role !== 'question' && !(t.generic && !t.known);
+      // What is asked beyond names and question words, in words the knowledge base knows: an answer must
+      // cover some of it. A word it lacks already counts against every entry (see unknownWeight), and
+      // ("слышь", "做" in "what can the pact do") asks nothing an entry could cover.
+      const isAsk = (t: QueryTerm) => t.known && !t.entity && t.role !== 'question';
       const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
       if (total === 0) return [];
 

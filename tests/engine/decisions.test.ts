@@ -23,6 +23,19 @@ describe('questions about another edition of the forum', () => {
     expect(r.kind).not.toBe('answer');
     expect(['partial', 'notFound']).toContain(r.kind);
   });
+
+  it.each(['When is the fifth China-Russia Library Forum?', 'Когда пройдёт четвертый форум?'])(
+    '%s, named by its number, is not answered with this forum’s date',
+    (q) => {
+      expect(['partial', 'notFound']).toContain(engine.ask(q).kind);
+    },
+  );
+});
+
+describe('words the knowledge base does not know', () => {
+  it('count against a match once, not again as something an answer must cover', () => {
+    expect(reply('Can you gve me a quik summry of the forum?')).toBe('forum-overview');
+  });
 });
 
 describe('off-topic requests', () => {
