@@ -97,7 +97,7 @@ function langOf(found: string): Lang | null {
 // phrased closely enough for the patterns above; "用英语怎么说" asks how to say a word.)
 // The language ends its phrase: "in Russian translation" names a translation, not the reply's language.
 const MEDIUM_END =
-  '(?=\\s*(?:$|[,.!?;:，。！？)]|please|pls|language|only|too|as well|пожалуйста|плз|пж|языке|только|тоже|pozhalu))';
+  '(?=\\s*(?:$|[,.!?;:，。！？)]|please|pls|language|only|too|as well|for\\s|пожалуйста|плз|пж|языке|только|тоже|для\\s|pozhalu))';
 const MEDIUM = new RegExp(
   `${WORD_START}(?:(?:in\\s+(?:simplified\\s+|traditional\\s+|plain\\s+)?${EN_NAMES}|на\\s+${RU_NAMES}(?:\\s+язык\\p{L}*)?|${RU_ADVERBS}|` +
     `na\\s+(?:angl|russk|kitaysk|kitajsk|kitaisk)\\p{L}*|po[-\\s]?(?:angliysk|anglijsk|angliisk|russk|kitaysk|kitajsk|kitaisk)\\p{L}*)${MEDIUM_END})`,
@@ -155,7 +155,7 @@ const ASKING =
   '(?:[\\s,.!?;:…，。！？、-]|' +
   '(?<!\\p{L})(?:and|also|again|that|it|this|please|pls|can|could|would|will|you|say|repeat|speak|talk|switch|change|back|' +
   "to|now|answer|reply|write|in|the|same|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
-  'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|only|just|' +
+  'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|of|put|only|just|' +
   'ещё|еще|раз|снова|повтори|повторите|это|то|же|самое|пожалуйста|можно|давай|давайте|говори|говорите|' +
   'ответь|ответьте|переключись|переключитесь|на|по|обратно|теперь|лучше|сначала|язык|языке|мне|а|и|' +
   'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|переведи|переведите|перевод|перевести|только|' +
@@ -177,7 +177,7 @@ function wholeRequest(text: string): LanguageRequest | null {
 // Words of going over to a language, that may stand with its bare name ("верни английский", "改回英文").
 const SWITCH = new RegExp(
   `${WORD_START}(?:switch|change|back|go|верни\\p{L}*|вернём\\p{L}*|вернем\\p{L}*|переключ\\p{L}*|перейд\\p{L}*|` +
-    `перейти|давай\\p{L}*|опять|снова)(?!\\p{L})|(?:用|以|换回?|換回?|改回?|改用|切换|切換|转|轉|回到)${ZH_NAMES}`,
+    `перейти|давай\\p{L}*|опять|снова)(?!\\p{L})|(?:用|以|换回?|換回?|改回?|改用|切换|切換|切回|切到|转|轉|回到|讲返|講返)${ZH_NAMES}`,
   'iu',
 );
 // Where a clause ends: a sentence or clause mark, or a space between Chinese words ("嗯 改成英文 主题是什么").

@@ -52,6 +52,15 @@ describe('a reply language asked for in the message', () => {
     expect(languageRequest(text)).toEqual({ lang, rest });
   });
 
+  it.each([
+    ['Could you put this in Russian for my aunt?', 'ru', ''],
+    ['English version of it, please.', 'en', ''],
+    ['好吧 切回俄语 看不懂', 'ru', '好吧 看不懂'],
+  ] as const)('a request worded freely, for someone or as a version: %s', (text, lang, rest) => {
+    // The words beside the language are none the knowledge base knows.
+    expect(languageRequest(text, () => false)).toEqual({ lang, rest });
+  });
+
   it('is not a language named in a question', () => {
     for (const text of [
       'Chinese books in Russian translation',
