@@ -1,6 +1,6 @@
 /**
  * Stage 3 of the pipeline (analyse -> retrieve -> decide -> compose): what to do with a ranking. Answer
- * when the best entry fits well and covers what is asked; say honestly that the article does not tell
+ * when the best entry fits well; say honestly that the article does not tell
  * when the question fits an entry's unanswered questions better than its answered ones, or asks what the
  * source never tells (other editions, attendance); offer "did you mean" only between entries the question
  * is really about; otherwise refuse.
@@ -43,9 +43,7 @@ export function decide(ranked: readonly Ranked[], query: Query, options: Matcher
   if (terms.some((t) => t.role === 'unanswerable'))
     return best.score >= options.suggestThreshold ? { kind: 'partial', best } : { kind: 'refuse', best };
 
-  // Matching only the names ("the email of the Capital Library") is not answering the question.
-  const coversAsk = best.askCoverage >= options.minAskCoverage;
-  if (best.score >= options.answerThreshold && coversAsk) {
+  if (best.score >= options.answerThreshold) {
     const alternatives = ranked
       .slice(1, options.maxSuggestions)
       .filter((r) => r.score >= options.answerThreshold && best.score - r.score <= options.alternativeMargin);

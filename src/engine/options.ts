@@ -4,8 +4,6 @@ import type { SpellingOptions } from '../language/spelling.js';
 export interface MatcherOptions extends SpellingOptions {
   /** Confidence at or above which the best entry is given as the answer. */
   answerThreshold: number;
-  /** An answer's entry covers at least this share of what the question asks beyond names. */
-  minAskCoverage: number;
   /** Confidence at or above which entries are offered as "did you mean" (below: "I don't know"). */
   suggestThreshold: number;
   /** An entry's unanswered question fitting at least this well (and better than any answer) gives a partial answer. */
@@ -80,7 +78,6 @@ export interface MatcherOptions extends SpellingOptions {
 
 export const DEFAULT_MATCHER_OPTIONS: Readonly<MatcherOptions> = Object.freeze({
   answerThreshold: 0.4,
-  minAskCoverage: 0.3,
   suggestThreshold: 0.28,
   partialThreshold: 0.5,
   partialMargin: 0.05,
@@ -166,11 +163,6 @@ export const RULES: readonly Rule[] = [
     name: 'suggestKnownOnly',
     what: '"did you mean" only when the words are known',
     options: { maxSuggestUnknownShare: 1 },
-  },
-  {
-    name: 'askCoverage',
-    what: 'an answer covers what is asked beyond names',
-    options: { minAskCoverage: 0 },
   },
   {
     name: 'secondQuestion',

@@ -23,12 +23,6 @@ export interface Ranked {
    * query, in [0, 1]: above `score`, the question asks what the article does not say.
    */
   gap: number;
-  /**
-   * Share of what the question asks beyond names and question words (the weight of its other known
-   * terms) that the entry covers: low for "the opening hours of the Capital Library", where only the
-   * name matches.
-   */
-  askCoverage: number;
 }
 
 /** A query term as the index sees it. */
@@ -274,7 +268,6 @@ export function createRetriever(
   const docTouched = new Uint8Array(docs.length);
   const touchedDocs = new Int32Array(docs.length);
   const entryCover = new Float64Array(n);
-  const entryAskCover = new Float64Array(n);
   // Whether some question of the entry asks what this query asks (where, when, who).
   const entryAsksKind = new Uint8Array(n);
   const bestDoc = new Float64Array(n);
@@ -328,10 +321,6 @@ export function createRetriever(
     },
 
     rank({ terms, wantsOverview, han }) {
-      // What is asked beyond names and question words, in words the knowledge base knows: an answer must
-      // cover some of it. A word it lacks already counts against every entry (see unknownWeight), and
-      // ("слышь", "做" in "what can the pact do") asks nothing an entry could cover.
-      const isAsk = (t: QueryTerm) => t.known && !t.entity && t.role !== 'question';
       const total = terms.reduce((sum, t) => sum + t.weight * (t.entity ? options.entityWeight : 1), 0);
       if (total === 0) return [];
 
@@ -344,13 +333,11 @@ export function createRetriever(
         entryTouched[e] = 1;
         touchedEntries[entryCount++] = e;
       };
-      const askTotal = terms.reduce((sum, t) => sum + (isAsk(t) ? t.weight : 0), 0);
       for (const t of terms) {
         if (!t.known) continue;
         stamp += 1;
         const w = t.weight * (t.entity ? options.entityWeight : 1);
         const gain = w * t.factor;
-        const ask = isAsk(t) ? t.weight * t.factor : 0;
         for (const d of postings.get(t.text) ?? []) {
           if (docTouched[d] === 0) {
             docTouched[d] = 1;
@@ -365,7 +352,6 @@ export function createRetriever(
           if (docGap[d] === 1 || reachedBy[e] === stamp) continue;
           reachedBy[e] = stamp;
           entryCover[e] = (entryCover[e] as number) + gain;
-          entryAskCover[e] = (entryAskCover[e] as number) + ask;
           if (t.role === 'question') entryAsksKind[e] = 1;
         }
       }
@@ -430,7 +416,6 @@ export function createRetriever(
           (entry.kind === 'overview'
             ? options.overviewBonus + (wantsOverview ? options.overviewIntentBonus : 0)
             : 0);
-        const askCoverage = askTotal === 0 ? 1 : (entryAskCover[e] as number) / askTotal;
         // "Where was the very first forum held?": an entry none of whose questions asks "where" (the
         // forum's history) is not where a "where" question's answer is.
         const asksAlike = !asksKind || entryAsksKind[e] === 1;
@@ -438,9 +423,8 @@ export function createRetriever(
         const value = score * (asksAlike ? 1 : options.unaskedKindFactor);
         // Confidence is at most 1; past it, the uncapped value still orders (a perfect fit with more
         // fitting questions, or an overview asked for, comes first).
-        ranked.push({ entry, score: Math.min(1, value), gap: bestGap[e] as number, askCoverage, value });
+        ranked.push({ entry, score: Math.min(1, value), gap: bestGap[e] as number, value });
         entryCover[e] = 0;
-        entryAskCover[e] = 0;
         bestDoc[e] = 0;
         bestGap[e] = 0;
         secondDoc[e] = 0;

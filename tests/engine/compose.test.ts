@@ -8,7 +8,7 @@ const kb = loadKnowledge();
 const r = (id: string, score: number): Ranked => {
   const entry = kb.byId.get(id);
   if (!entry) throw new Error(id);
-  return { entry, score, gap: 0, askCoverage: 1 };
+  return { entry, score, gap: 0 };
 };
 const answer = (id: string, score = 0.8): Decision => ({
   kind: 'answer',

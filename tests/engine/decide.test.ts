@@ -8,7 +8,7 @@ const kb = loadKnowledge();
 const entry = (id: string) =>
   kb.byId.get(id) ?? (kb.entries[0] as NonNullable<ReturnType<typeof kb.byId.get>>);
 const ranked = (...rows: [string, number, number?][]): Ranked[] =>
-  rows.map(([id, score, gap = 0]) => ({ entry: entry(id), score, gap, askCoverage: 1 }));
+  rows.map(([id, score, gap = 0]) => ({ entry: entry(id), score, gap }));
 const term = (text: string, extra: Partial<QueryTerm> = {}): QueryTerm => ({
   text,
   known: true,
