@@ -24,8 +24,8 @@ const ZH_REPLY = '(?:回答|回复|回覆|回復|答复|答覆|答|说|說|讲|�
 const ZH_SWITCH = '(?:切换|切換|换成|換成|改成|改用|翻译成|翻譯成|翻成|译成|譯成)';
 
 const NAME_LANG: readonly [RegExp, Lang][] = [
-  [/english|английск|по.английски|angl|英语|英語|英文/u, 'en'],
-  [/russian|русск|по.русски|russk|俄语|俄語|俄文/u, 'ru'],
+  [/english|английск|по.английски|angl|инглиш|^eng$|英语|英語|英文/u, 'en'],
+  [/russian|русск|по.русски|russk|^rus$|俄语|俄語|俄文/u, 'ru'],
   [
     /chinese|mandarin|китайск|по.китайски|kitaysk|kitajsk|kitaisk|中文|汉语|漢語|华语|華語|普通话|普通話/u,
     'zh',
@@ -144,7 +144,7 @@ function freeRequest(text: string): LanguageRequest | null {
 
 // A language's name in any form: "English", "по-русски", "на китайском", "英语", "po-russki".
 const ANY_NAME = new RegExp(
-  `${WORD_START}(?:english|russian|chinese|mandarin|английск\\p{L}*|русск\\p{L}*|китайск\\p{L}*|` +
+  `${WORD_START}(?:english|russian|chinese|mandarin|eng|rus|инглиш\\p{L}*|английск\\p{L}*|русск\\p{L}*|китайск\\p{L}*|` +
     `по-?\\s?(?:английски|русски|китайски)|po[-\\s]?(?:angliysk|anglijsk|angliisk|russk|kitaysk|kitajsk|kitaisk)\\p{L}*|` +
     `(?:na\\s+)?(?:angliyskom|anglijskom|russkom|kitayskom|kitajskom|kitaiskom))(?!\\p{L})|${ZH_NAMES}`,
   'giu',
@@ -154,13 +154,15 @@ const ANY_NAME = new RegExp(
 const ASKING =
   '(?:[\\s,.!?;:…，。！？、-]|' +
   '(?<!\\p{L})(?:and|also|again|that|it|this|please|pls|can|could|would|will|you|say|repeat|speak|talk|switch|change|back|' +
-  "to|now|answer|reply|write|in|the|same|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
+  "to|now|answer|reply|write|in|the|same|thing|but|one|more|time|once|ok|okay|let|lets|let's|us|use|go|with|me|language|do|" +
+  'get|i|may|have|thanks|thank|' +
   'from|on|then|instead|rather|continue|keep|going|translate|translated|translation|into|version|of|put|only|just|' +
   'ещё|еще|раз|снова|повтори|повторите|это|то|же|самое|пожалуйста|можно|давай|давайте|говори|говорите|' +
   'ответь|ответьте|переключись|переключитесь|на|по|обратно|теперь|лучше|сначала|язык|языке|мне|а|и|' +
   'дальше|можешь|можете|сможешь|продолжай|продолжим|же|всё|все|тоже|переведи|переведите|перевод|перевести|только|' +
+  'как|будет|спасибо|' +
   'eshche|eshchyo|raz|davay|davai|pozhaluysta|pozhalujsta|mozhno|na|po)(?!\\p{L})|' +
-  '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧|还是|還是|怎么说|怎麼說|一次|次|以后|以後|之后|之後|都|就|翻译|翻譯|翻|译|譯|版|版本)';
+  '再|说|說|一遍|一下|下|用|请|請|能|吗|嗎|可以|换|換|回|讲|講|重新|遍|呢|吧|好吗|好嗎|切换|切換|改|成|到|你|我|给|給|来|來|啦|呀|吧|还是|還是|怎么说|怎麼說|一次|次|以后|以後|之后|之後|都|就|翻译|翻譯|翻|译|譯|版|版本|的|发|發|谢谢|謝謝)';
 const ONLY_ASKING = new RegExp(`^${ASKING}+$`, 'iu');
 const ASKING_WORDS = new RegExp(ASKING, 'giu');
 

@@ -28,6 +28,12 @@ describe('a reply language asked for in the message', () => {
     ['say it once more in Chinese', 'zh'],
     ['переведите на английский, пожалуйста', 'en'],
     ['po-russki mozhno?', 'ru'],
+    ['may I have it in Russian?', 'ru'],
+    ['eng pls', 'en'],
+    ['same thing but in chinese', 'zh'],
+    ['给我俄文的', 'ru'],
+    ['а по-английски как будет?', 'en'],
+    ['а на инглише можно?', 'en'],
   ] as const)('a message that only asks for a language: %s -> %s', (text, lang) => {
     expect(languageRequest(text)).toEqual({ lang, rest: '' });
   });
