@@ -9,11 +9,11 @@ import { latinToCyrillic } from '../language/translit.js';
 const ORDINALS: readonly [RegExp, number][] = [
   // "другое", not "друг" (a friend).
   [/^(?:other|another|друг(?:ое|ой|ая|ую|ого|ие|их)|另一|另外一|另一个|另外一个)$/u, 0],
-  [/^(?:first|1st|former|перв\p{L}*|один|одна|одно|第一|头一|首个|前者|一)$/u, 1],
+  [/^(?:first|1st|former|перв\p{L}*|один|одна|одно|第一|头一|首个|前者|前一|一)$/u, 1],
   [/^(?:second|2nd|two|втор\p{L}*|два|две|第二|二|两)$/u, 2],
   [/^(?:third|3rd|three|трет\p{L}*|три|第三|三)$/u, 3],
   [/^(?:fourth|4th|four|четв[её]рт\p{L}*|четыре|第四|四)$/u, 4],
-  [/^(?:last|latter|последн\p{L}*|最后|后者|最后一)$/u, -1],
+  [/^(?:last|latter|последн\p{L}*|最后|后者|后一|後一|最后一)$/u, -1],
 ];
 // Words that may stand around an ordinal without asking anything else ("more on the second one, please",
 // "а что насчёт второго?", "第二个呢"); Chinese ones are cut out of the text as they are.
@@ -67,14 +67,14 @@ function pointed(
 
   // Chinese: the ordinal as written (第二, 第2), then what is left once filler is cut out.
   const han =
-    /第\s*(\d{1,2}|[一二三四])\s*(?:个|個|份|项|項|条|條|位|家|场|場)?|最后|后者|前者|另外一|另一/u.exec(
+    /第\s*(\d{1,2}|[一二三四])\s*(?:个|個|份|项|項|条|條|位|家|场|場)?|^(\d{1,2})\s*(?:号|號)|最后|后者|前者|后一|後一|前一|另外一|另一/u.exec(
       plain,
     );
   let position: number | undefined;
   let leftover: number;
   let rest: string;
   if (han) {
-    const n = han[1];
+    const n = han[1] ?? han[2];
     position = ordinal(han[0]) ?? (n ? (/\d/.test(n) ? Number(n) : ordinal(n)) : undefined);
     rest = plain.replace(han[0], '');
     leftover = [...rest.replace(HAN_FILLER, '').replace(/\s+/g, '')].length > 4 ? 3 : 0;

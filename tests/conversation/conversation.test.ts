@@ -41,6 +41,8 @@ describe('a conversation', () => {
       'agreement-manuscript-pact:ru',
     );
     expect(play(['签了哪些协议？', '第二个呢？'])[1]).toBe('agreement-far-eastern-capital:zh');
+    expect(play(['签了哪些协议？', '后一个'])[1]).toBe('agreement-far-eastern-capital:zh');
+    expect(play(['签了哪些协议？', '1号'])[1]).toBe('agreement-manuscript-pact:zh');
   });
 
   it('picks a "did you mean" suggestion by its number', () => {
