@@ -90,6 +90,8 @@ describe('a conversation', () => {
 
   it('reads an elliptic follow-up against what was just answered', () => {
     expect(play(['who is Zhang Hanhui?', 'what did he say?'])[1]).toBe('speaker-zhang-hanhui:en');
+    // "his" refers back too (its stem is not the greeting "hi").
+    expect(play(['who is Zhang Hanhui?', 'what is his job?'])[1]).toBe('speaker-zhang-hanhui:en');
   });
 
   it('says honestly what the article does not tell about what was just answered', () => {
