@@ -8,10 +8,11 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\u{FFFD}]/gu;
 // Lone surrogates cannot be normalised; drop them before anything else.
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
-// A letter held down for emphasis ("sooo", "helloooo", "спасибооо"): no word spells one three times.
-// Matched before markup is dropped ("&ammmp;" must not become an entity for the next pass to drop) and
-// regardless of case, so that normalising twice changes nothing.
-const ELONGATED = /([\p{Script=Latin}\p{Script=Cyrillic}])\1{2,}/giu;
+// A letter held down for emphasis ("sooo", "helloooo", "спасибооо"): no word spells one three times,
+// except a Roman numeral ("III", the forum's number), which is kept whole. Matched before markup is
+// dropped ("&ammmp;" must not become an entity for the next pass to drop) and regardless of case, so
+// that normalising twice changes nothing.
+const ELONGATED = /(?<!\p{L})[ivx]+(?!\p{L})|([\p{Script=Latin}\p{Script=Cyrillic}])\1{2,}/giu;
 
 let toSimplifiedConverter: ((text: string) => string) | undefined;
 
@@ -43,7 +44,7 @@ export function normalizeText(text: string): string {
     .replace(INVISIBLE, ' ')
     .replace(/ё/g, 'е')
     .replace(/Ё/g, 'Е')
-    .replace(ELONGATED, '$1')
+    .replace(ELONGATED, (run, letter?: string) => letter ?? run)
     .replace(MARKUP, ' ');
   return toSimplified(cleaned).toLowerCase();
 }

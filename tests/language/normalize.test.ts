@@ -14,6 +14,9 @@ describe('normalizeText', () => {
     expect(normalizeText('Sooo helloooo')).toBe('so hello');
     expect(normalizeText('спасибооо!!!')).toBe('спасибо!!!');
     expect(normalizeText('coffee')).toBe('coffee');
+    // A Roman numeral is not a stretched letter: "III" stays "iii", and "I" stays apart from it.
+    expect(normalizeText('III форум')).toBe('iii форум');
+    expect(normalizeText('hiiii')).toBe('hi');
   });
 
   it('drops invisible characters and lone surrogates', () => {

@@ -68,5 +68,9 @@ describe('tokenizer', () => {
   it('reads the shipped lexicon', () => {
     const shipped = createTokenizer(loadKnowledge().lexicon);
     expect(shipped.terms('論壇在哪裡舉行').map((t) => t.text)).toContain('~forum');
+    // "I" is not the forum's number (III), and "his" is not the greeting "hi".
+    expect(shipped.terms('I read his speech').map((t) => t.text)).not.toContain('~3rd');
+    expect(shipped.terms('III форум').map((t) => t.text)).toContain('~3rd');
+    expect(shipped.terms('what is his job').map((t) => t.role)).toContain('followUp');
   });
 });
