@@ -28,6 +28,9 @@ function didYouMeanQuestion(lang: Lang): string {
     'Moscow and history',
     'history and palace',
     'documents and palace',
+    'speech and students',
+    'documents and students',
+    'program and students',
   ];
   const found = candidates.find((q) => {
     const r = engine.ask(q, { lang });
