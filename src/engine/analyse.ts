@@ -97,10 +97,10 @@ const REQUEST = new RegExp(
     `(?:узна\\p{L}*|знать|понять|интересно|wonder|want to know|like to know|curious)[\\s,]+(?:${QUESTION_START}))|^\\s*${REQUEST_START}`,
   'iu',
 );
-// What makes a part a question: a question mark, a question word or a request opening it, or a Chinese
-// question word, particle or request anywhere ("论坛在哪", "是真的吗", "介绍一下论坛").
+// What makes a part a question: a question mark, a question word opening it, a Chinese question word,
+// particle or request anywhere ("论坛在哪", "是真的吗", "介绍一下论坛"), or a request (REQUEST, above).
 const ASKS = new RegExp(
-  `[?？]|^\\s*${QUESTION_START}|^\\s*${REQUEST_START}|[什么哪谁几多少吗呢怎为如啥咩乜边邊]|是否|有没有|有沒有|` +
+  `[?？]|^\\s*${QUESTION_START}|[什么哪谁几多少吗呢怎为如啥咩乜边邊]|是否|有没有|有沒有|` +
     `介绍|介紹|讲讲|講講|说说|說說|讲一下|说一下|告诉|告訴|解释|解釋|概括|总结|總結|\\bli\\b|(?<![\\p{L}])ли(?![\\p{L}])`,
   'iu',
 );

@@ -190,20 +190,13 @@ export function createRetriever(
     for (const t of seen) entryFreq.set(t, (entryFreq.get(t) ?? 0) + 1);
     // What makes an unanswered question unanswered: its terms no answered question of the entry has
     // ("in person" in "who signed it in person?"). A question lacking all of them is not that one.
-    const answeredTerms = new Set(
-      docTerms
-        .slice(firstDoc)
-        .filter((_, i) => !docs[firstDoc + i]?.gap)
-        .flat(),
-    );
+    const answeredDocs = docTerms.slice(firstDoc).filter((_, i) => !docs[firstDoc + i]?.gap);
+    const answeredTerms = new Set(answeredDocs.flat());
     for (let d = firstDoc; d < docs.length; d++)
       if (docs[d]?.gap) distinctive.set(d, new Set((docTerms[d] ?? []).filter((t) => !answeredTerms.has(t))));
     answeredSets.set(
       e,
-      docTerms
-        .slice(firstDoc)
-        .filter((_, i) => !docs[firstDoc + i]?.gap)
-        .map((terms) => new Set(terms)),
+      answeredDocs.map((terms) => new Set(terms)),
     );
   });
   for (const [t, count] of factDocs) if (count > (talkDocs.get(t) ?? 0)) factual.add(t);
